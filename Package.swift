@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per layer; dependencies point downward only:
+// NewsroomCLI / NewsroomHTTP -> NewsroomProjections -> NewsroomEventStore -> NewsroomDomain.
+let package = Package(
+    name: "newsroom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "newsroom", targets: ["NewsroomCLI"]),
+        .library(name: "NewsroomDomain", targets: ["NewsroomDomain"]),
+        .library(name: "NewsroomEventStore", targets: ["NewsroomEventStore"]),
+        .library(name: "NewsroomProjections", targets: ["NewsroomProjections"]),
+        .library(name: "NewsroomHTTP", targets: ["NewsroomHTTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "NewsroomDomain"),
+        .target(
+            name: "NewsroomEventStore",
+            dependencies: [
+                "NewsroomDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "NewsroomProjections",
+            dependencies: [
+                "NewsroomDomain",
+                "NewsroomEventStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .target(
+            name: "NewsroomHTTP",
+            dependencies: [
+                "NewsroomProjections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "NewsroomCLI",
+            dependencies: [
+                "NewsroomDomain",
+                "NewsroomEventStore",
+                "NewsroomProjections",
+                "NewsroomHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NewsroomDomainTests", dependencies: ["NewsroomDomain"]),
+        .testTarget(
+            name: "NewsroomEventStoreTests",
+            dependencies: ["NewsroomEventStore", "NewsroomProjections"]
+        ),
+        .testTarget(
+            name: "NewsroomCLITests",
+            dependencies: ["NewsroomEventStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

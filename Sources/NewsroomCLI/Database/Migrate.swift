@@ -1,0 +1,33 @@
+import ArgumentParser
+import Logging
+import NewsroomEventStore
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply the SQL migrations in Schema/ that the database does not have yet.",
+        discussion: "Safe to run twice. Refuses when an applied file was edited afterwards: put changes in a new file.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: ArgumentHelp("Folder of numbered .sql files (default: NEWSROOM_SCHEMA_DIR, or Schema/ of the checkout).", valueName: "path"))
+    var schemaDir: String?
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let database = try await connection.open()
+            let directory = try schemaDir.map { .init(fileURLWithPath: $0) } ?? Migrator.locateSchemaDirectory()
+            let migrator = try Migrator(directory: directory)
+            let outcome = try await database.withClient { client in
+                try await migrator.migrate(client, logger: Logger(label: "newsroom.migrate"))
+            }
+            if connection.json {
+                printJSON(["applied": outcome.applied.map(\.name), "alreadyApplied": outcome.alreadyApplied])
+            } else if outcome.applied.isEmpty {
+                print("schema is up to date (\(outcome.alreadyApplied) migrations applied before)")
+            } else {
+                for migration in outcome.applied { print("applied \(migration.name)") }
+            }
+        }
+    }
+}

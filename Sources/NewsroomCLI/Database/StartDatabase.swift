@@ -1,0 +1,20 @@
+import ArgumentParser
+import NewsroomEventStore
+
+struct StartDatabase: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Create (on first use) and start the local database.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let database = try await connection.open()
+            guard let cluster = database.localCluster else {
+                print("A server is configured (\(database.settings.displayName)); there is no local database to start.")
+                return
+            }
+            print("local PostgreSQL running in \(cluster.dataDirectory.path)")
+            print("connect with: psql '\(database.settings.url)'")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import NewsroomDomain
+import NewsroomEventStore
+
+/// The distinct exit codes listed in `newsroom --help`.
+enum Exit {
+    static let tampered: Int32 = 1
+    static let ruleViolation: Int32 = 65
+    static let notFound: Int32 = 66
+    static let unavailable: Int32 = 69
+    static let internalError: Int32 = 70
+    static let conflict: Int32 = 75
+    static let notPermitted: Int32 = 77
+}
+
+/// Prints an error the way a person (or, with --json, a program) can act on, and picks the exit code.
+func report(_ error: any Error, json: Bool) -> ExitCode {
+    let (code, kind, message): (Int32, String, String) = classify(error)
+    if json {
+        let object: [String: Any] = ["error": ["kind": kind, "message": message, "exitCode": Int(code)]]
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+    } else {
+        FileHandle.standardError.write(Data("newsroom: \(message)\n".utf8))
+    }
+    return ExitCode(code)
+}
+
+func classify(_ error: any Error) -> (Int32, String, String) {
+    switch error {
+    case let violation as RuleViolation:
+        switch violation.code {
+        case .notFound: return (Exit.notFound, "not-found", violation.message)
+        case .notAllowed: return (Exit.notPermitted, "not-permitted", violation.message)
+        default: return (Exit.ruleViolation, violation.code.rawValue, violation.message)
+        }
+    case let store as EventStoreError:
+        switch store.code {
+        case .conflict: return (Exit.conflict, "conflict", store.message)
+        case .commandReused: return (Exit.conflict, "command-reused", store.message)
+        case .databaseUnavailable: return (Exit.unavailable, "database-unavailable", store.message)
+        case .notPermitted, .forgedActor: return (Exit.notPermitted, "not-permitted", store.message)
+        default: return (Exit.internalError, store.code.description, store.message)
+        }
+    case let lookup as LookupError:
+        return (Exit.notFound, "not-found", lookup.message)
+    case let decoding as EventDecodingError:
+        return (Exit.internalError, "unreadable-event", decoding.description)
+    default:
+        return (Exit.internalError, "internal", "unexpected error: \(error)")
+    }
+}
+
+/// An article, image or person that the command names but that does not exist.
+struct LookupError: Error {
+    var message: String
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+
+@main
+struct Newsroom: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "newsroom",
+        abstract: "An event-sourced newsroom: every change to an article is a command recorded in PostgreSQL.",
+        discussion: """
+            DATABASE: DATABASE_URL or PGHOST/PGPORT/PGDATABASE name a server (libpq conventions). With \
+            neither, newsroom runs its own local PostgreSQL in a data folder (see `newsroom db`). \
+            Who you are is the PostgreSQL role you connect as: --user NAME or PGUSER.
+
+            EXIT CODES:
+              0   success
+              1   the log failed verification (newsroom verify)
+              64  usage error: a flag or argument is wrong
+              65  rule violation: the newsroom's rules refuse the command
+              66  not found: no such article, image or staff member
+              69  database unavailable
+              70  internal error
+              75  conflict: someone else changed the article first; look and retry
+              77  not permitted: you are not staff, or your role may not do this
+            """,
+        subcommands: [
+            DatabaseCommand.self,
+            Verify.self,
+        ]
+    )
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NewsroomEventStore
+
+/// Options every command that talks to the database shares.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: "Act as this PostgreSQL role (default: PGUSER, else the login name).")
+    var user: String?
+
+    @Option(name: .long, help: ArgumentHelp("The local database's data folder, when no server is configured.", valueName: "path"))
+    var dataDir: String?
+
+    @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
+    var json = false
+
+    func open() async throws -> Database {
+        var logger = Logger(label: "newsroom")
+        logger.logLevel = .error
+        let env = ProcessInfo.processInfo.environment
+        return try await Database.open(environment: env, user: user ?? nonEmptyEnv("PGUSER"),
+                                       dataDirectory: dataDir, logger: logger)
+    }
+}
+
+func nonEmptyEnv(_ key: String) -> String? {
+    guard let value = ProcessInfo.processInfo.environment[key], !value.isEmpty else { return nil }
+    return value
+}
+
+extension AsyncParsableCommand {
+    /// Runs the command body and turns any error into a message and a distinct exit code.
+    func guarded(json: Bool, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw report(error, json: json)
+        }
+    }
+}
+
+func printJSON(_ object: Any) {
+    if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) {
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// What a member of staff may do. `administrator` is the account that installed newsroom.
+public enum StaffRole: String, Codable, Sendable, CaseIterable, Comparable {
+    case reporter, editor, chief, administrator
+
+    public var isEditor: Bool { self == .editor || self == .chief }
+
+    public static func < (lhs: StaffRole, rhs: StaffRole) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Who is acting: the authenticated database login and the role the roster gives it.
+public struct Actor: Sendable, Hashable {
+    public var login: String
+    public var role: StaffRole?
+    public init(login: String, role: StaffRole?) {
+        self.login = login
+        self.role = role
+    }
+}
+
+/// Staff changes are events too, on the single stream `staff`.
+public enum StaffCommand: Sendable, Equatable {
+    case add(login: String, displayName: String, role: StaffRole)
+    case changeRole(login: String, role: StaffRole)
+    case remove(login: String)
+}
+
+public enum StaffEvent: Sendable, Equatable, Codable {
+    case memberAdded(login: String, displayName: String, role: StaffRole)
+    case roleChanged(login: String, role: StaffRole)
+    case memberRemoved(login: String)
+}
+
+public struct StaffMember: Sendable, Hashable, Codable {
+    public var login: String
+    public var displayName: String
+    public var role: StaffRole
+}
+
+public struct Roster: Sendable, Equatable {
+    public var members: [String: StaffMember] = [:]
+    public init(members: [String: StaffMember] = [:]) { self.members = members }
+    public func role(of login: String) -> StaffRole? { members[login]?.role }
+}
+
+public enum StaffDecider: Decider {
+    public typealias Context = Actor
+    public static let initialState = Roster()
+
+    public static func decide(_ command: StaffCommand, state: Roster, context actor: Actor) throws(RuleViolation) -> [StaffEvent] {
+        guard actor.role == .chief || actor.role == .administrator else {
+            throw RuleViolation(.notAllowed, "Only a chief editor or the administrator can change staff; \(actor.login) is \(actor.role.map { "a \($0.rawValue)" } ?? "not on the staff").")
+        }
+        switch command {
+        case .add(let login, let displayName, let role):
+            try validateLogin(login)
+            if let existing = state.members[login] {
+                if existing.role == role { return [] }
+                throw RuleViolation(.alreadyExists, "\(login) is already on the staff as \(existing.role.rawValue). To change the role use `newsroom staff role \(login) \(role.rawValue)`.")
+            }
+            return [.memberAdded(login: login, displayName: displayName.isEmpty ? login : displayName, role: role)]
+        case .changeRole(let login, let role):
+            guard let existing = state.members[login] else {
+                throw RuleViolation(.notFound, "\(login) is not on the staff. Add them with `newsroom staff add \(login) --role \(role.rawValue)`.")
+            }
+            return existing.role == role ? [] : [.roleChanged(login: login, role: role)]
+        case .remove(let login):
+            guard state.members[login] != nil else {
+                throw RuleViolation(.notFound, "\(login) is not on the staff; nothing to remove.")
+            }
+            return [.memberRemoved(login: login)]
+        }
+    }
+
+    public static func evolve(_ state: Roster, _ event: StaffEvent) -> Roster {
+        var roster = state
+        switch event {
+        case .memberAdded(let login, let displayName, let role):
+            roster.members[login] = StaffMember(login: login, displayName: displayName, role: role)
+        case .roleChanged(let login, let role):
+            roster.members[login]?.role = role
+        case .memberRemoved(let login):
+            roster.members[login] = nil
+        }
+        return roster
+    }
+
+    /// Logins become PostgreSQL role names, so keep them to a safe, portable alphabet.
+    public static func validateLogin(_ login: String) throws(RuleViolation) {
+        let allowed = login.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        guard !login.isEmpty, login.count <= 63, allowed, login.first.map({ !$0.isNumber }) == true,
+              !login.hasPrefix("pg_"), !login.hasPrefix("newsroom_") else {
+            throw RuleViolation(.invalidInput, "\"\(login)\" is not a valid login: use 1-63 lowercase letters, digits and _, starting with a letter (not pg_ or newsroom_). Example: yudono_yanuar")
+        }
+    }
+}
+
+extension StaffEvent: DomainEvent {
+    public var typeName: String {
+        switch self {
+        case .memberAdded: "StaffMemberAdded"
+        case .roleChanged: "StaffRoleChanged"
+        case .memberRemoved: "StaffMemberRemoved"
+        }
+    }
+
+    public static func schemaVersion(of typeName: String) -> Int { 1 }
+
+    public func encodedPayload() throws -> String {
+        String(decoding: try JSONEncoder.domain.encode(self), as: UTF8.self)
+    }
+
+    public static func decode(typeName: String, schemaVersion: Int, payload: String) throws -> StaffEvent {
+        try JSONDecoder.domain.decode(StaffEvent.self, from: Data(payload.utf8))
+    }
+}
+
+extension JSONEncoder {
+    static var domain: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Instant.format(date))
+        }
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var domain: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Instant.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 instant: \(text)"))
+            }
+            return date
+        }
+        return decoder
+    }
+}
+
+/// ISO 8601 instants with milliseconds, the one format events and output use.
+public enum Instant {
+    public static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}

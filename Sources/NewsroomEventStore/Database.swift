@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Opens the database the environment names, or the embedded local cluster, and hands out a
+/// running `PostgresClient` for the duration of a closure.
+public struct Database: Sendable {
+    public let settings: ConnectionSettings
+    /// Set when the embedded cluster is in use.
+    public let localCluster: LocalCluster?
+    let logger: Logger
+
+    /// Resolves where to connect. With the embedded default this starts the cluster, creates the
+    /// `newsroom` database and applies migrations when needed.
+    public static func open(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        user: String? = nil,
+        dataDirectory: String? = nil,
+        autoStart: Bool = true,
+        logger: Logger = .quiet("newsroom.database")
+    ) async throws -> Database {
+        if let settings = try ConnectionSettings.fromEnvironment(environment, user: user) {
+            return Database(settings: settings, localCluster: nil, logger: logger)
+        }
+        let cluster = try LocalCluster(directory: dataDirectory.map { URL(fileURLWithPath: $0) }, environment: environment)
+        let database = Database(settings: cluster.settings(user: user, password: environment["PGPASSWORD"]), localCluster: cluster, logger: logger)
+        if autoStart {
+            if !FileManager.default.fileExists(atPath: cluster.socketPath) { try cluster.start() }
+            do {
+                try await probe(cluster.settings(), logger: logger)
+            } catch let error as EventStoreError where error.code == .databaseUnavailable {
+                // A stale socket after a crash, or a cluster whose database was never created.
+                try cluster.start()
+                try await database.prepareLocalDatabase()
+            }
+        }
+        return database
+    }
+
+    public init(settings: ConnectionSettings, localCluster: LocalCluster? = nil, logger: Logger = .quiet("newsroom.database")) {
+        self.settings = settings
+        self.localCluster = localCluster
+        self.logger = logger
+    }
+
+    /// Creates the embedded cluster's database if missing and applies the migrations as its owner.
+    public func prepareLocalDatabase() async throws {
+        guard let cluster = localCluster else { return }
+        let admin = cluster.settings()
+        try await Self.withClient(admin.with(database: "postgres"), logger: logger) { client in
+            let rows = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(LocalCluster.databaseName)", logger: logger)
+            var exists = false
+            for try await _ in rows { exists = true }
+            if !exists {
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(LocalCluster.databaseName)"), logger: logger)
+            }
+        }
+        try await Self.withClient(admin, logger: logger) { client in
+            try await Migrator(directory: Migrator.locateSchemaDirectory()).migrate(client, logger: logger)
+        }
+    }
+
+    public func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await Self.withClient(settings, logger: logger, body)
+    }
+
+    /// Runs `body` with a connected pool. A first probe connection turns "nobody is listening"
+    /// into a clear error at once, instead of requests queueing while the pool retries.
+    @discardableResult
+    public static func withClient<T: Sendable>(
+        _ settings: ConnectionSettings,
+        logger: Logger,
+        maximumConnections: Int = 20,
+        _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        try await probe(settings, logger: logger)
+        var configuration = settings.clientConfiguration
+        configuration.options.maximumConnections = maximumConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
+    static func probe(_ settings: ConnectionSettings, logger: Logger) async throws {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let state = error.serverInfo?[.sqlState] ?? ""
+                if state == "28000" || state == "28P01" || message.contains("does not exist") && message.contains("role") {
+                    throw EventStoreError(.notPermitted, "PostgreSQL refused the login \"\(settings.user)\": \(message). Ask an administrator to add you (`newsroom staff add \(settings.user) --role reporter`), or pick another user with --user / PGUSER.")
+                }
+                if state == "3D000" {
+                    throw EventStoreError(.databaseUnavailable, "The database \"\(settings.database)\" does not exist on \(settings.displayName). Create it (`createdb \(settings.database)`) and run `newsroom db migrate`.")
+                }
+                throw EventStoreError(.databaseUnavailable, "Cannot connect to \(settings.displayName): \(message)")
+            }
+            throw EventStoreError(.databaseUnavailable, "Cannot connect to PostgreSQL at \(settings.displayName) (\(error.code)\(error.underlying.map { ": \($0)" } ?? "")). Is it running? For the local database run `newsroom db start`; otherwise check DATABASE_URL / PGHOST / PGPORT.")
+        } catch {
+            throw EventStoreError(.databaseUnavailable, "Cannot connect to PostgreSQL at \(settings.displayName): \(error). Is it running? For the local database run `newsroom db start`; otherwise check DATABASE_URL / PGHOST / PGPORT.")
+        }
+    }
+}
+
+extension Database {
+    /// "PostgreSQL 15.18" and the role we are connected as, for status displays.
+    public func serverVersion() async throws -> String {
+        try await withClient { client in
+            let rows = try await client.query("SELECT current_setting('server_version'), session_user::text", logger: logger)
+            for try await (version, user) in rows.decode((String, String).self) { return "PostgreSQL \(version), connected as \(user)" }
+            return "PostgreSQL"
+        }
+    }
+}
+
+extension Logger {
+    /// Errors only: a command-line tool should not chatter about its connection pool.
+    public static func quiet(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .error
+        return logger
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import PostgresNIO
+
+/// Where to connect, following libpq's conventions: `DATABASE_URL`, or the `PG*` variables.
+/// `PGUSER`/`PGPASSWORD` alone only choose who you are; they do not leave the embedded database.
+public struct ConnectionSettings: Sendable, Hashable {
+    public enum Endpoint: Sendable, Hashable {
+        case tcp(host: String, port: Int)
+        case socket(path: String)
+    }
+
+    public var endpoint: Endpoint
+    public var user: String
+    public var password: String?
+    public var database: String
+    public var requireTLS: Bool
+    public var preferTLS: Bool
+
+    public init(endpoint: Endpoint, user: String, password: String? = nil, database: String, requireTLS: Bool = false, preferTLS: Bool = false) {
+        self.endpoint = endpoint
+        self.user = user
+        self.password = password
+        self.database = database
+        self.requireTLS = requireTLS
+        self.preferTLS = preferTLS
+    }
+
+    /// nil when the environment names no server: the embedded local cluster is meant.
+    public static func fromEnvironment(_ env: [String: String], user overrideUser: String? = nil) throws -> ConnectionSettings? {
+        let osUser = currentUserName()
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            var settings = try parse(url: url, defaultUser: osUser)
+            if let overrideUser { settings.user = overrideUser; settings.password = env["PGPASSWORD"] }
+            return settings
+        }
+        let serverKeys = ["PGHOST", "PGPORT", "PGDATABASE", "PGHOSTADDR"]
+        guard serverKeys.contains(where: { !(env[$0] ?? "").isEmpty }) else { return nil }
+        let user = overrideUser ?? nonEmpty(env["PGUSER"]) ?? osUser
+        let port = Int(env["PGPORT"] ?? "") ?? 5432
+        let host = nonEmpty(env["PGHOSTADDR"]) ?? nonEmpty(env["PGHOST"]) ?? "/var/run/postgresql"
+        let endpoint: Endpoint = host.hasPrefix("/") ? .socket(path: "\(host)/.s.PGSQL.\(port)") : .tcp(host: host, port: port)
+        let sslmode = env["PGSSLMODE"] ?? "prefer"
+        return ConnectionSettings(endpoint: endpoint, user: user, password: env["PGPASSWORD"],
+                                  database: nonEmpty(env["PGDATABASE"]) ?? user,
+                                  requireTLS: ["require", "verify-ca", "verify-full"].contains(sslmode),
+                                  preferTLS: ["prefer", "allow"].contains(sslmode))
+    }
+
+    /// `postgres://user:password@host:port/database?sslmode=...&host=/socket/dir`
+    public static func parse(url text: String, defaultUser: String) throws -> ConnectionSettings {
+        guard let components = URLComponents(string: text), let scheme = components.scheme,
+              ["postgres", "postgresql"].contains(scheme) else {
+            throw EventStoreError(.databaseUnavailable, "DATABASE_URL is not a postgres:// URL: \(redacted(text)). Example: postgres://user:password@localhost:5432/newsroom")
+        }
+        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        let port = components.port ?? Int(query["port"] ?? "") ?? 5432
+        let user = nonEmpty(components.user?.removingPercentEncoding) ?? nonEmpty(query["user"]) ?? defaultUser
+        let database = nonEmpty(String(components.path.dropFirst()).removingPercentEncoding) ?? nonEmpty(query["dbname"]) ?? user
+        let endpoint: Endpoint
+        if let socketDir = nonEmpty(query["host"]), socketDir.hasPrefix("/") {
+            endpoint = .socket(path: "\(socketDir)/.s.PGSQL.\(port)")
+        } else {
+            endpoint = .tcp(host: nonEmpty(components.host) ?? "localhost", port: port)
+        }
+        let sslmode = query["sslmode"] ?? "prefer"
+        return ConnectionSettings(endpoint: endpoint, user: user, password: components.password?.removingPercentEncoding,
+                                  database: database,
+                                  requireTLS: ["require", "verify-ca", "verify-full"].contains(sslmode),
+                                  preferTLS: ["prefer", "allow"].contains(sslmode))
+    }
+
+    public var clientConfiguration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        switch endpoint {
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
+        case .tcp(let host, let port):
+            let tls: PostgresClient.Configuration.TLS = requireTLS ? .require(.makeClientConfiguration())
+                : preferTLS ? .prefer(.makeClientConfiguration()) : .disable
+            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.keepAliveBehavior = nil
+        return configuration
+    }
+
+    /// A libpq-style URL for psql and friends.
+    public var url: String {
+        let credentials = user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user
+        switch endpoint {
+        case .tcp(let host, let port):
+            return "postgres://\(credentials)@\(host):\(port)/\(database)"
+        case .socket(let path):
+            let url = URL(fileURLWithPath: path)
+            let dir = url.deletingLastPathComponent().path
+            let port = url.lastPathComponent.split(separator: ".").last.map(String.init) ?? "5432"
+            return "postgres://\(credentials)@/\(database)?host=\(dir)&port=\(port)"
+        }
+    }
+
+    public var displayName: String {
+        switch endpoint {
+        case .tcp(let host, let port): "\(user)@\(host):\(port)/\(database)"
+        case .socket(let path): "\(user)@\(path) database \(database)"
+        }
+    }
+
+    public func with(database: String) -> ConnectionSettings {
+        var copy = self; copy.database = database; return copy
+    }
+
+    public func with(user: String, password: String? = nil) -> ConnectionSettings {
+        var copy = self; copy.user = user; copy.password = password; return copy
+    }
+}
+
+func nonEmpty(_ text: String?) -> String? {
+    guard let text, !text.isEmpty else { return nil }
+    return text
+}
+
+func redacted(_ url: String) -> String {
+    guard var components = URLComponents(string: url), components.password != nil else { return url }
+    components.password = "***"
+    return components.string ?? "(unparseable)"
+}
+
+public func currentUserName() -> String {
+    if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+    return ProcessInfo.processInfo.environment["USER"] ?? "newsroom"
+}
+
+extension ConnectionSettings {
+    /// The same place for a single connection (probes, LISTEN, administration).
+    public var connectionConfiguration: PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        switch endpoint {
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
+        case .tcp(let host, let port):
+            let tls: PostgresConnection.Configuration.TLS = requireTLS ? .require(try! .init(configuration: .makeClientConfiguration()))
+                : preferTLS ? .prefer(try! .init(configuration: .makeClientConfiguration())) : .disable
+            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// A stream is one aggregate's history, e.g. `article-<uuid>` or `staff-<login>`.
+public struct StreamID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}
+
+/// Who asked for a change and why it happened; copied onto every event a command produces.
+public struct EventMetadata: Codable, Hashable, Sendable {
+    public var commandID: UUID
+    public var correlationID: UUID
+    public var causationID: UUID?
+
+    public init(commandID: UUID, correlationID: UUID? = nil, causationID: UUID? = nil) {
+        self.commandID = commandID
+        self.correlationID = correlationID ?? commandID
+        self.causationID = causationID
+    }
+}
+
+/// An event on its way into the log. The payload is JSON text; its meaning is the domain's business.
+public struct NewEvent: Sendable, Hashable {
+    public var eventID: UUID
+    public var type: String
+    public var schemaVersion: Int
+    public var payload: String
+
+    public init(eventID: UUID = UUID(), type: String, schemaVersion: Int = 1, payload: String) {
+        self.eventID = eventID
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = payload
+    }
+}
+
+/// An event as the log holds it.
+public struct RecordedEvent: Sendable, Hashable {
+    public var logPosition: LogPosition
+    public var streamID: StreamID
+    public var streamVersion: Int
+    public var eventID: UUID
+    public var type: String
+    public var schemaVersion: Int
+    public var payload: String
+    public var metadata: EventMetadata
+    public var actor: String
+    public var recordedAt: Date
+
+    public var position: Int64 { logPosition.position }
+}
+
+/// Where a reader of the whole log stands. Readers order by transaction id first, then by position
+/// (see `EventStore.readAll`), so a checkpoint needs both.
+public struct LogPosition: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    public var transactionID: Int64
+    public var position: Int64
+
+    public init(transactionID: Int64, position: Int64) {
+        self.transactionID = transactionID
+        self.position = position
+    }
+
+    public static let start = LogPosition(transactionID: 0, position: 0)
+
+    public static func < (lhs: LogPosition, rhs: LogPosition) -> Bool {
+        (lhs.transactionID, lhs.position) < (rhs.transactionID, rhs.position)
+    }
+
+    public var description: String { "\(transactionID)/\(position)" }
+}
+
+/// What an append expects of the stream it writes to.
+public enum ExpectedVersion: Sendable, Hashable {
+    /// No check: append after whatever is there.
+    case any
+    /// The stream must not exist yet.
+    case noStream
+    /// The stream must be at exactly this version.
+    case exactly(Int)
+
+    var sqlValue: Int? {
+        switch self {
+        case .any: nil
+        case .noStream: 0
+        case .exactly(let version): version
+        }
+    }
+}
+
+public struct AppendResult: Sendable, Hashable {
+    public var firstPosition: Int64
+    public var lastPosition: Int64
+    public var streamVersion: Int
+    /// True when the command id had been appended before and nothing new was written.
+    public var wasDuplicate: Bool
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The append-only log in PostgreSQL.
+///
+/// Ordering: positions come from an identity column, handed out at INSERT time. A transaction that
+/// took position 10 may commit after one that took 11, so a reader following "position > last seen"
+/// would skip 10 for ever. Each event therefore carries the id of the transaction that wrote it, and
+/// `readAll` returns only events of transactions older than the oldest one still running
+/// (`pg_snapshot_xmin(pg_current_snapshot())`), ordered by (transaction id, position). Everything
+/// below that horizon is finished, so nothing can ever land behind a reader's checkpoint. Writers
+/// to different streams never wait for each other, unlike a lock held until commit.
+public struct EventStore: Sendable {
+    public let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger = Logger(label: "newsroom.eventstore")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The notification channel the append transaction signals on.
+    public static let notificationChannel = "newsroom_events"
+
+    /// Appends `events` to `stream` in one transaction, as the authenticated database role.
+    ///
+    /// `digest` identifies the command's content: the same `commandID` with the same digest returns
+    /// the first result and appends nothing; with another digest it is `.commandReused`.
+    public func append(
+        _ events: [NewEvent],
+        to stream: StreamID,
+        streamType: String,
+        expectedVersion: ExpectedVersion,
+        metadata: EventMetadata,
+        digest: String
+    ) async throws -> AppendResult {
+        precondition(!events.isEmpty, "an append needs at least one event")
+        let metadataJSON = String(decoding: try JSONEncoder.sorted.encode(metadata), as: UTF8.self)
+        // Payloads travel as jsonb inside one array, so one round trip appends a whole command.
+        let array = "[" + events.map { event in
+            "{\"event_id\":\"\(event.eventID.uuidString)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadataJSON)}"
+        }.joined(separator: ",") + "]"
+        let expected = expectedVersion.sqlValue
+        do {
+            let rows = try await client.query("""
+                SELECT first_position, last_position, stream_version, duplicate
+                FROM append_events(\(stream.rawValue)::text, \(streamType)::text, \(expected)::integer, \(metadata.commandID)::uuid, \(digest)::text, \(array)::jsonb)
+                """, logger: logger)
+            for try await (first, last, version, duplicate) in rows.decode((Int64, Int64, Int, Bool).self) {
+                return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: duplicate)
+            }
+            throw EventStoreError(.server, "append_events returned no row")
+        } catch {
+            throw EventStoreError.from(error, stream: stream, expected: expected)
+        }
+    }
+
+    /// The events of one stream in version order, optionally only up to a version or an instant.
+    public func readStream(_ stream: StreamID, upToVersion: Int? = nil, asOf: Date? = nil) async throws -> [RecordedEvent] {
+        do {
+            let rows = try await client.query("""
+                SELECT \(unescaped: Self.columns) FROM events
+                WHERE stream_id = \(stream.rawValue)
+                  AND (\(upToVersion)::integer IS NULL OR stream_version <= \(upToVersion))
+                  AND (\(asOf)::timestamptz IS NULL OR recorded_at <= \(asOf))
+                ORDER BY stream_version
+                """, logger: logger)
+            return try await Self.decode(rows)
+        } catch {
+            throw EventStoreError.from(error, stream: stream)
+        }
+    }
+
+    /// The current version of a stream, 0 when it does not exist.
+    public func streamVersion(_ stream: StreamID) async throws -> Int {
+        do {
+            let rows = try await client.query("SELECT version FROM streams WHERE stream_id = \(stream.rawValue)", logger: logger)
+            for try await version in rows.decode(Int.self) { return version }
+            return 0
+        } catch {
+            throw EventStoreError.from(error, stream: stream)
+        }
+    }
+
+    /// Up to `limit` events after `position`, in log order, never past a transaction still running.
+    public func readAll(after position: LogPosition, limit: Int = 1000) async throws -> [RecordedEvent] {
+        do {
+            return try await client.withConnection { connection in
+                try await Self.readAll(on: connection, after: position, limit: limit, logger: logger)
+            }
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+
+    /// The same read on a given connection, for callers that hold a transaction (projection runners).
+    public static func readAll(on connection: PostgresConnection, after position: LogPosition, limit: Int, logger: Logger) async throws -> [RecordedEvent] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM events
+            WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id, position
+            LIMIT \(limit)
+            """, logger: logger)
+        return try await decode(rows)
+    }
+
+    /// Every event after `position`, fetched in batches so memory stays flat however long the log is.
+    public func events(after position: LogPosition, batchSize: Int = 1000) -> AsyncThrowingStream<RecordedEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                var cursor = position
+                do {
+                    while !Task.isCancelled {
+                        let batch = try await readAll(after: cursor, limit: batchSize)
+                        for event in batch { continuation.yield(event) }
+                        guard let last = batch.last, batch.count == batchSize else { break }
+                        cursor = last.logPosition
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// The position of the newest event any reader may see now.
+    public func head() async throws -> LogPosition {
+        do {
+            let rows = try await client.query("""
+                SELECT transaction_id::text::bigint, position FROM events
+                WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY transaction_id DESC, position DESC LIMIT 1
+                """, logger: logger)
+            for try await (tx, pos) in rows.decode((Int64, Int64).self) {
+                return LogPosition(transactionID: tx, position: pos)
+            }
+            return .start
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+
+    // MARK: Integrity
+
+    public struct ChainBreak: Sendable, Hashable {
+        public var position: Int64
+        public var streamID: StreamID
+        public var streamVersion: Int
+        public var problem: String
+    }
+
+    public struct VerificationReport: Sendable {
+        public var eventsChecked: Int
+        public var streamsChecked: Int
+        public var firstBreak: ChainBreak?
+    }
+
+    /// Recomputes every stream's hash chain inside the database.
+    public func verify() async throws -> VerificationReport {
+        do {
+            var report = VerificationReport(eventsChecked: 0, streamsChecked: 0, firstBreak: nil)
+            let counts = try await client.query("SELECT count(*)::bigint, count(DISTINCT stream_id)::bigint FROM events", logger: logger)
+            for try await (events, streams) in counts.decode((Int64, Int64).self) {
+                report.eventsChecked = Int(events)
+                report.streamsChecked = Int(streams)
+            }
+            let breaks = try await client.query("SELECT event_position, stream_id, stream_version, problem FROM verify_event_chains(1)", logger: logger)
+            for try await (position, stream, version, problem) in breaks.decode((Int64, String, Int, String).self) {
+                report.firstBreak = ChainBreak(position: position, streamID: StreamID(stream), streamVersion: version, problem: problem)
+            }
+            if report.firstBreak == nil {
+                // A deleted tail leaves no gap in the chain; the stream head remembers how long it was.
+                let truncated = try await client.query("""
+                    SELECT s.stream_id, s.version, coalesce(max(e.stream_version), 0)
+                    FROM streams s LEFT JOIN events e USING (stream_id)
+                    GROUP BY s.stream_id, s.version HAVING s.version <> coalesce(max(e.stream_version), 0)
+                    ORDER BY s.stream_id LIMIT 1
+                    """, logger: logger)
+                for try await (stream, version, found) in truncated.decode((String, Int, Int).self) {
+                    report.firstBreak = ChainBreak(position: 0, streamID: StreamID(stream), streamVersion: found,
+                        problem: "the stream's head says version \(version) but the log holds \(found) events")
+                }
+            }
+            return report
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+
+    // MARK: Decoding
+
+    static let columns = """
+        position, transaction_id::text::bigint, stream_id, stream_version, event_id, event_type, schema_version,
+        payload::text, metadata::text, actor, recorded_at
+        """
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        for try await row in rows {
+            let (position, tx, stream, version, id, type, schema, payload, metadata, actor, at) =
+                try row.decode((Int64, Int64, String, Int, UUID, String, Int, String, String, String, Date).self)
+            guard let meta = try? JSONDecoder().decode(EventMetadata.self, from: Data(metadata.utf8)) else {
+                throw EventStoreError(.corruptEvent, "event at position \(position) has unreadable metadata: \(metadata)")
+            }
+            events.append(RecordedEvent(
+                logPosition: LogPosition(transactionID: tx, position: position), streamID: StreamID(stream),
+                streamVersion: version, eventID: id, type: type, schemaVersion: schema, payload: payload,
+                metadata: meta, actor: actor, recordedAt: at))
+        }
+        return events
+    }
+}
+
+extension JSONEncoder {
+    /// Stable key order, so the same command always has the same digest.
+    public static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+func jsonString(_ text: String) -> String {
+    String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+}

@@ -1,0 +1,99 @@
+import Foundation
+import PostgresNIO
+
+/// Errors of the event store, as a struct with a code in the manner of `PSQLError`.
+public struct EventStoreError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Base: String {
+            case conflict, commandReused, appendOnly, forgedActor, databaseUnavailable, notPermitted,
+                 migration, corruptEvent, server
+        }
+        let base: Base
+        public static let conflict = Code(base: .conflict)
+        public static let commandReused = Code(base: .commandReused)
+        public static let appendOnly = Code(base: .appendOnly)
+        public static let forgedActor = Code(base: .forgedActor)
+        public static let databaseUnavailable = Code(base: .databaseUnavailable)
+        public static let notPermitted = Code(base: .notPermitted)
+        public static let migration = Code(base: .migration)
+        public static let corruptEvent = Code(base: .corruptEvent)
+        public static let server = Code(base: .server)
+        public var description: String { base.rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    /// For `.conflict`: the stream's state when the append was refused.
+    public var conflict: StreamConflict?
+
+    public init(_ code: Code, _ message: String, conflict: StreamConflict? = nil) {
+        self.code = code
+        self.message = message
+        self.conflict = conflict
+    }
+
+    public var description: String { message }
+}
+
+/// The stream moved on since the writer read it.
+public struct StreamConflict: Sendable, Hashable {
+    public var streamID: StreamID
+    public var expectedVersion: Int?
+    public var actualVersion: Int
+    public var lastActor: String?
+    public var lastRecordedAt: Date?
+}
+
+extension EventStoreError {
+    /// Translates what PostgreSQL said into the store's vocabulary. Our own SQLSTATEs (NR...) come
+    /// from Schema/001_event_store.sql.
+    static func from(_ error: any Error, stream: StreamID? = nil, expected: Int? = nil) -> any Error {
+        guard let psql = error as? PSQLError else { return error }
+        guard let info = psql.serverInfo, let state = info[.sqlState] else {
+            switch psql.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed,
+                 .sslUnsupported, .uncleanShutdown:
+                return EventStoreError(.databaseUnavailable,
+                    "The database is unreachable (\(psql.code)). Check that PostgreSQL is running (`newsroom db status`) and DATABASE_URL / PG* point at it.")
+            default:
+                return EventStoreError(.server, "Database client error: \(psql.code)")
+            }
+        }
+        let message = info[.message] ?? "unknown server error"
+        let detail = info[.detail].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        switch state {
+        case "NR001":
+            let actual = detail?["actualVersion"] as? Int ?? 0
+            let actor = detail?["lastActor"] as? String
+            let at = (detail?["lastRecordedAt"] as? String).flatMap(parsePostgresTimestamp)
+            let conflict = StreamConflict(streamID: stream ?? StreamID("?"), expectedVersion: expected,
+                                          actualVersion: actual, lastActor: actor, lastRecordedAt: at)
+            var text = "\(stream?.rawValue ?? "the stream") was changed"
+            if let actor { text += " by \(actor)" }
+            if let at { text += " at \(ISO8601DateFormatter().string(from: at))" }
+            text += "; you expected version \(expected.map(String.init) ?? "none"), it is \(actual)."
+            return EventStoreError(.conflict, text, conflict: conflict)
+        case "NR002":
+            return EventStoreError(.commandReused, "\(message). Use a new --command-id for a different command, or resend the original command unchanged.")
+        case "NR003":
+            return EventStoreError(.appendOnly, message)
+        case "NR004":
+            return EventStoreError(.forgedActor, message)
+        case "42501":
+            return EventStoreError(.notPermitted, "Permission denied: \(message). Ask an administrator to add you as staff (`newsroom staff add`).")
+        case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004":
+            return EventStoreError(.databaseUnavailable, "The database is unavailable: \(message)")
+        default:
+            return EventStoreError(.server, "\(message) (SQLSTATE \(state))")
+        }
+    }
+}
+
+/// PostgreSQL's json rendering of timestamptz, e.g. 2026-11-27T04:30:58.123456+00:00.
+func parsePostgresTimestamp(_ text: String) -> Date? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let date = formatter.date(from: text) { return date }
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.date(from: text)
+}
