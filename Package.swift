@@ -56,14 +56,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Connects tests to the throwaway PostgreSQL that Scripts/test starts.
+        .target(
+            name: "NewsroomTestSupport",
+            dependencies: [
+                "NewsroomEventStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/NewsroomTestSupport"
+        ),
         .testTarget(name: "NewsroomDomainTests", dependencies: ["NewsroomDomain"]),
         .testTarget(
             name: "NewsroomEventStoreTests",
-            dependencies: ["NewsroomEventStore", "NewsroomProjections"]
+            dependencies: ["NewsroomEventStore", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "NewsroomCLITests",
-            dependencies: ["NewsroomEventStore"]
+            dependencies: ["NewsroomEventStore", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,153 @@
+import Foundation
+import NewsroomEventStore
+import NewsroomTestSupport
+import PostgresNIO
+import Testing
+
+@Suite("Appending and reading streams")
+struct AppendAndReadTests {
+    func event(_ n: Int) -> NewEvent {
+        NewEvent(type: "TestHappened", payload: "{\"n\":\(n),\"text\":\"Saling memanggil “kamerad” '; DROP TABLE events; --\"}")
+    }
+
+    func meta() -> EventMetadata { EventMetadata(commandID: UUID()) }
+
+    @Test("events come back in version order with every field the log promises")
+    func roundTrip() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let stream = StreamID("article-\(UUID())")
+            let metadata = EventMetadata(commandID: UUID(), correlationID: UUID(), causationID: UUID())
+            let first = try await store.append([event(1), event(2)], to: stream, streamType: "article",
+                                               expectedVersion: .noStream, metadata: metadata, digest: "a")
+            #expect(first.streamVersion == 2)
+            #expect(first.lastPosition == first.firstPosition + 1)
+            #expect(!first.wasDuplicate)
+            _ = try await store.append([event(3)], to: stream, streamType: "article", expectedVersion: .exactly(2), metadata: meta(), digest: "b")
+
+            let events = try await store.readStream(stream)
+            #expect(events.map(\.streamVersion) == [1, 2, 3])
+            #expect(events[0].metadata == metadata)
+            #expect(events[0].type == "TestHappened")
+            #expect(events[0].schemaVersion == 1)
+            #expect(events[0].payload.contains("DROP TABLE events"))
+            #expect(events[0].payload.contains("“kamerad”"))
+            #expect(events[0].actor == db.user)
+            #expect(Set(events.map(\.eventID)).count == 3)
+            #expect(try await store.readStream(stream, upToVersion: 2).count == 2)
+            #expect(try await store.streamVersion(stream) == 3)
+        }
+    }
+
+    @Test("reading as of an instant stops at that instant")
+    func asOf() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let stream = StreamID("article-\(UUID())")
+            _ = try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
+            let between = try await store.readStream(stream)[0].recordedAt.addingTimeInterval(0.05)
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try await store.append([event(2)], to: stream, streamType: "article", expectedVersion: .exactly(1), metadata: meta(), digest: "b")
+            #expect(try await store.readStream(stream, asOf: between).map(\.streamVersion) == [1])
+            #expect(try await store.readStream(stream).count == 2)
+        }
+    }
+
+    @Test("a stale expected version is a typed conflict naming the actual version and who wrote it")
+    func conflict() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let stream = StreamID("article-\(UUID())")
+            _ = try await store.append([event(1), event(2)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
+            let error = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(3)], to: stream, streamType: "article", expectedVersion: .exactly(1), metadata: meta(), digest: "b")
+            }
+            #expect(error?.code == .conflict)
+            #expect(error?.conflict?.actualVersion == 2)
+            #expect(error?.conflict?.expectedVersion == 1)
+            #expect(error?.conflict?.lastActor == db.user)
+            #expect(error?.conflict?.lastRecordedAt != nil)
+            #expect(error?.message.contains("you expected version 1, it is 2") == true)
+
+            let again = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "c")
+            }
+            #expect(again?.code == .conflict)
+            #expect(try await store.streamVersion(stream) == 2)
+        }
+    }
+
+    @Test("two writers racing for the same version: exactly one wins")
+    func racingWriters() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let stream = StreamID("article-\(UUID())")
+            _ = try await store.append([event(0)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        (try? await store.append([event(n)], to: stream, streamType: "article", expectedVersion: .exactly(1),
+                                                 metadata: EventMetadata(commandID: UUID()), digest: "\(n)")) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await store.streamVersion(stream) == 2)
+        }
+    }
+
+    @Test("the same command id again appends nothing and returns the first result; different content is refused")
+    func idempotentCommands() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let stream = StreamID("article-\(UUID())")
+            let metadata = meta()
+            let first = try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: metadata, digest: "same")
+            let second = try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: metadata, digest: "same")
+            #expect(second.wasDuplicate)
+            #expect(second.firstPosition == first.firstPosition)
+            #expect(second.streamVersion == first.streamVersion)
+            #expect(try await store.readStream(stream).count == 1)
+
+            let error = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(2)], to: stream, streamType: "article", expectedVersion: .exactly(1), metadata: metadata, digest: "other")
+            }
+            #expect(error?.code == .commandReused)
+            #expect(try await store.readStream(stream).count == 1)
+        }
+    }
+
+    @Test("readAll in batches returns the whole log once, in log order")
+    func readAllBatches() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            for n in 0..<25 {
+                _ = try await store.append([event(n), event(n)], to: StreamID("s-\(n % 4)"), streamType: "test", expectedVersion: .any, metadata: meta(), digest: "\(n)")
+            }
+            var seen: [RecordedEvent] = []
+            for try await event in store.events(after: .start, batchSize: 7) { seen.append(event) }
+            #expect(seen.count == 50)
+            #expect(seen.map(\.logPosition) == seen.map(\.logPosition).sorted())
+            #expect(Set(seen.map(\.eventID)).count == 50)
+            let tail = try await store.readAll(after: seen[39].logPosition, limit: 100)
+            #expect(tail.map(\.eventID) == seen[40...].map(\.eventID))
+            #expect(try await store.head() == seen.last?.logPosition)
+        }
+    }
+
+    @Test("an append wakes listeners on the notification channel")
+    func notifies() async throws {
+        let db = try await TestCluster.freshDatabase()
+        let connection = try await PostgresConnection.connect(configuration: db.connectionConfiguration, id: 1, logger: TestCluster.logger)
+        defer { Task { try? await connection.close() } }
+        let notifications = try await connection.listen(EventStore.notificationChannel)
+        let stream = StreamID("article-\(UUID())")
+        try await TestCluster.withStore(db) { store in
+            _ = try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
+        }
+        var iterator = notifications.makeAsyncIterator()
+        let received = try await iterator.next()
+        #expect(received?.payload == stream.rawValue)
+    }
+}

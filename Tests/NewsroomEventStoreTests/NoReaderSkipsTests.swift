@@ -1,0 +1,109 @@
+import Foundation
+import NewsroomEventStore
+import NewsroomTestSupport
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// The invariant the whole read side rests on: a reader that follows the log from its checkpoint
+/// never skips an event, even when transactions commit in a different order than they took positions.
+@Suite("No reader skips a committed event")
+struct NoReaderSkipsTests {
+    @Test("10 concurrent writers, half holding their transaction open, commit out of order; the reader sees every event exactly once")
+    func concurrentOutOfOrderCommits() async throws {
+        let db = try await TestCluster.freshDatabase()
+        let writers = 10
+        let appendsPerWriter = 25
+        let writersDone = Counter()
+
+        try await TestCluster.withStore(db) { store in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<writers {
+                    group.addTask {
+                        defer { writersDone.increment() }
+                        try await Self.write(writer: writer, count: appendsPerWriter, db: db, store: store)
+                    }
+                }
+                let reader = Task { try await Self.follow(store: store, until: { writersDone.value == writers }) }
+                let naive = Task { try await Self.followNaively(db: db, until: { writersDone.value == writers }) }
+                try await group.waitForAll()
+                let seen = try await reader.value
+                let naiveSeen = try await naive.value
+
+                let log = try await store.readAll(after: .start, limit: 1_000_000)
+                #expect(log.count == writers * appendsPerWriter * 2)
+                #expect(seen.count == log.count, "the reader saw \(seen.count) of \(log.count) events")
+                #expect(Set(seen).count == seen.count, "the reader saw an event twice")
+                let sameOrder = seen == log.map(\.eventID)
+                #expect(sameOrder, "the reader's order differs from the store's order")
+                // The scenario must really contain out-of-order commits: a reader that trusts
+                // positions alone (what we guard against) misses some of the same events.
+                #expect(naiveSeen.count < log.count, "no commit overtook another; the test did not exercise the hazard")
+            }
+        }
+    }
+
+    /// Half the writers append through the store (autocommit); the others hold their transaction
+    /// open for a while after taking their positions, so later positions commit first.
+    static func write(writer: Int, count: Int, db: ConnectionSettings, store: EventStore) async throws {
+        let connection = try await PostgresConnection.connect(configuration: db.connectionConfiguration, id: writer, logger: TestCluster.logger)
+        defer { Task { try? await connection.close() } }
+        for n in 0..<count {
+            let stream = "w\(writer)-\(n % 3)"
+            let events = "[{\"event_id\":\"\(UUID())\",\"event_type\":\"T\",\"schema_version\":1,\"payload\":{\"n\":\(n)},\"metadata\":{\"commandID\":\"\(UUID())\",\"correlationID\":\"\(UUID())\"}},{\"event_id\":\"\(UUID())\",\"event_type\":\"T\",\"schema_version\":1,\"payload\":{},\"metadata\":{\"commandID\":\"\(UUID())\",\"correlationID\":\"\(UUID())\"}}]"
+            if writer % 2 == 0 {
+                try await connection.query("BEGIN", logger: TestCluster.logger)
+                try await connection.query("SELECT * FROM append_events(\(stream)::text, 'test'::text, NULL::integer, \(UUID())::uuid, 'd'::text, \(events)::jsonb)", logger: TestCluster.logger)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...60)))
+                try await connection.query("COMMIT", logger: TestCluster.logger)
+            } else {
+                let new = [NewEvent(type: "T", payload: "{\"n\":\(n)}"), NewEvent(type: "T", payload: "{}")]
+                _ = try await store.append(new, to: StreamID(stream), streamType: "test", expectedVersion: .any,
+                                           metadata: EventMetadata(commandID: UUID()), digest: "d")
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...10)))
+            }
+        }
+    }
+
+    /// Follows with the store's reader and checkpoint, in small batches, as a projector would.
+    static func follow(store: EventStore, until done: @Sendable () -> Bool) async throws -> [UUID] {
+        var checkpoint = LogPosition.start
+        var seen: [UUID] = []
+        while true {
+            let finished = done()
+            let batch = try await store.readAll(after: checkpoint, limit: 13)
+            seen += batch.map(\.eventID)
+            if let last = batch.last { checkpoint = last.logPosition }
+            if batch.isEmpty {
+                if finished { return seen }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+    }
+
+    /// The broken design: "position > last position seen", without the transaction horizon.
+    static func followNaively(db: ConnectionSettings, until done: @Sendable () -> Bool) async throws -> [Int64] {
+        let connection = try await PostgresConnection.connect(configuration: db.connectionConfiguration, id: 99, logger: TestCluster.logger)
+        defer { Task { try? await connection.close() } }
+        var checkpoint: Int64 = 0
+        var seen: [Int64] = []
+        while true {
+            let finished = done()
+            let rows = try await connection.query("SELECT position FROM events WHERE position > \(checkpoint) ORDER BY position LIMIT 13", logger: TestCluster.logger)
+            var batch: [Int64] = []
+            for try await position in rows.decode(Int64.self) { batch.append(position) }
+            seen += batch
+            if let last = batch.last { checkpoint = last }
+            if batch.isEmpty {
+                if finished { return seen }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+    }
+}
+
+final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .sequentiallyConsistent) }
+    var value: Int { count.load(ordering: .sequentiallyConsistent) }
+}
