@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NewsroomDomain", targets: ["NewsroomDomain"]),
         .library(name: "NewsroomEventStore", targets: ["NewsroomEventStore"]),
         .library(name: "NewsroomProjections", targets: ["NewsroomProjections"]),
+        .library(name: "NewsroomApplication", targets: ["NewsroomApplication"]),
         .library(name: "NewsroomHTTP", targets: ["NewsroomHTTP"]),
     ],
     dependencies: [
@@ -38,9 +39,19 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The use cases the CLI and HTTP layers call: resolve articles, run commands, read models.
+        .target(
+            name: "NewsroomApplication",
+            dependencies: [
+                "NewsroomDomain",
+                "NewsroomEventStore",
+                "NewsroomProjections",
+            ]
+        ),
         .target(
             name: "NewsroomHTTP",
             dependencies: [
+                "NewsroomApplication",
                 "NewsroomProjections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -52,6 +63,7 @@ let package = Package(
                 "NewsroomDomain",
                 "NewsroomEventStore",
                 "NewsroomProjections",
+                "NewsroomApplication",
                 "NewsroomHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

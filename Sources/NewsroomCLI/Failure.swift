@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
 
@@ -44,16 +45,13 @@ func classify(_ error: any Error) -> (Int32, String, String) {
         case .notPermitted, .forgedActor: return (Exit.notPermitted, "not-permitted", store.message)
         default: return (Exit.internalError, store.code.description, store.message)
         }
-    case let lookup as LookupError:
-        return (Exit.notFound, "not-found", lookup.message)
+    case let missing as ArticleNotFound:
+        return (Exit.notFound, "not-found", missing.description)
+    case let invalid as TempoPage.ParseError:
+        return (Exit.ruleViolation, "invalid-input", invalid.description)
     case let decoding as EventDecodingError:
         return (Exit.internalError, "unreadable-event", decoding.description)
     default:
         return (Exit.internalError, "internal", "unexpected error: \(error)")
     }
-}
-
-/// An article, image or person that the command names but that does not exist.
-struct LookupError: Error {
-    var message: String
 }

@@ -15,7 +15,7 @@ public struct Correction: Hashable, Sendable, Codable {
 }
 
 /// Everything `decide` needs to know about one article, folded from its events.
-public struct Article: Sendable, Equatable {
+public struct Article: Sendable, Equatable, Codable {
     public var exists = false
     public var id: ArticleID?
     public var status: ArticleStatus = .draft

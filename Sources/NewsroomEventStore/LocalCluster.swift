@@ -123,7 +123,7 @@ public struct LocalCluster: Sendable {
 
     private func withFileLock<T>(_ body: () throws -> T) throws -> T {
         let lockPath = directory.appendingPathComponent(".start.lock").path
-        let fd = open(lockPath, O_CREAT | O_RDWR, 0o600)
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return try body() }
         defer { close(fd) }
         flock(fd, LOCK_EX)
@@ -134,33 +134,40 @@ public struct LocalCluster: Sendable {
     struct ToolResult { var status: Int32; var output: String }
 
     /// Runs a PostgreSQL program, as the server account when we are root.
+    ///
+    /// posix_spawn and waitpid rather than Foundation's Process: Process learns that a child ended
+    /// from a descriptor the child holds, and the server that `pg_ctl start` leaves behind inherits
+    /// it, so Process would wait for the server to stop.
     func run(tool: String, _ arguments: [String]) throws -> ToolResult {
-        let process = Process()
         let toolPath = binDirectory.appendingPathComponent(tool).path
+        var argv: [String]
         if let serverUser {
-            process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser")
-            process.arguments = ["-u", serverUser, "--", toolPath] + arguments
+            let runuser = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser"
+            argv = [runuser, "-u", serverUser, "--", toolPath] + arguments
         } else {
-            process.executableURL = URL(fileURLWithPath: toolPath)
-            process.arguments = arguments
+            argv = [toolPath] + arguments
         }
-        // Output goes to a file, not a pipe: the server that `pg_ctl start` leaves running would
-        // inherit the pipe and keep it open, and reading to its end would never finish.
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("newsroom-\(tool)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out").path
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        chmod(outputPath, 0o666)
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        guard let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw EventStoreError(.databaseUnavailable, "cannot create \(outputPath) for \(tool)'s output")
+        defer { unlink(outputPath) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var cArgs = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArgs { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+        guard spawned == 0 else {
+            throw EventStoreError(.databaseUnavailable, "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return ToolResult(status: process.terminationStatus, output: text)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return ToolResult(status: exitCode, output: output)
     }
 }

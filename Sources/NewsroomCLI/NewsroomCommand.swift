@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Newsroom: AsyncParsableCommand {
+struct NewsroomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsroom",
         abstract: "An event-sourced newsroom: every change to an article is a command recorded in PostgreSQL.",
@@ -22,8 +22,11 @@ struct Newsroom: AsyncParsableCommand {
               77  not permitted: you are not staff, or your role may not do this
             """,
         subcommands: [
-            DatabaseCommand.self,
-            Verify.self,
+            DraftArticle.self, EditArticle.self, SetByline.self, AttachImage.self, AttachCaption.self,
+            AssignEditor.self, SubmitArticle.self, RequestChanges.self, ApproveArticle.self, PublishArticle.self,
+            CorrectArticle.self, UnpublishArticle.self, SpikeArticle.self, RelateArticle.self, PickArticle.self,
+            ChangeSlug.self, ShowArticle.self, ArticleHistory.self, StaffCommandGroup.self, ImportCommand.self,
+            DatabaseCommand.self, Verify.self,
         ]
     )
 }

@@ -1,0 +1,189 @@
+import Foundation
+import NewsroomDomain
+import NewsroomEventStore
+
+/// The newsroom's use cases, on top of the event store: who is acting, which article a name
+/// means, and running commands through the deciders. The CLI and the HTTP API only call this.
+public struct Newsroom: Sendable {
+    public let store: EventStore
+    public let handler: CommandHandler
+    public var clock: @Sendable () -> Date
+
+    public init(store: EventStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.handler = CommandHandler(store: store)
+        self.clock = clock
+    }
+
+    static let staffStream = StreamID("staff")
+    static func articleStream(_ id: ArticleID) -> StreamID { StreamID("article-\(id)") }
+    static func slugStream(_ slug: String) -> StreamID { StreamID("slug-\(slug)") }
+
+    // MARK: Identity
+
+    public func roster() async throws -> Roster {
+        try await handler.load(StaffDecider.self, stream: Self.staffStream).0
+    }
+
+    /// The acting login and the role the roster gives it (administrator for the installing account).
+    public func currentActor() async throws -> (Actor, Roster) {
+        async let identity = store.sessionIdentity()
+        async let roster = self.roster()
+        let (who, staff) = try await (identity, roster)
+        let role = staff.role(of: who.login) ?? (who.isAdministrator ? .administrator : nil)
+        return (Actor(login: who.login, role: role), staff)
+    }
+
+    // MARK: Staff
+
+    /// Adds a member of staff: their PostgreSQL login first (so the event never names someone who
+    /// cannot log in), then the event on the staff stream.
+    @discardableResult
+    public func addStaff(login: String, displayName: String, role: StaffRole, password: String? = nil, commandID: UUID) async throws -> HandledCommand<StaffEvent> {
+        let (actor, _) = try await currentActor()
+        let command = StaffCommand.add(login: login, displayName: displayName, role: role)
+        // Decide first so that a refused command creates no login.
+        _ = try StaffDecider.decide(command, state: try await roster(), context: actor)
+        try await store.ensureLogin(login, group: "newsroom_\(role == .administrator ? "chief" : role.rawValue)", password: password)
+        return try await handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff", commandID: commandID, context: actor)
+    }
+
+    @discardableResult
+    public func changeStaffRole(login: String, role: StaffRole, commandID: UUID) async throws -> HandledCommand<StaffEvent> {
+        let (actor, staff) = try await currentActor()
+        let command = StaffCommand.changeRole(login: login, role: role)
+        _ = try StaffDecider.decide(command, state: staff, context: actor)
+        try await store.ensureLogin(login, group: "newsroom_\(role.rawValue)", password: nil)
+        return try await handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff", commandID: commandID, context: actor)
+    }
+
+    @discardableResult
+    public func removeStaff(login: String, commandID: UUID) async throws -> HandledCommand<StaffEvent> {
+        let (actor, staff) = try await currentActor()
+        let command = StaffCommand.remove(login: login)
+        _ = try StaffDecider.decide(command, state: staff, context: actor)
+        try await store.revokeLogin(login)
+        return try await handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff", commandID: commandID, context: actor)
+    }
+
+    // MARK: Articles
+
+    /// An article id, or a slug it has now or had before.
+    public func resolve(_ reference: String) async throws -> ArticleID {
+        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        if let id = ArticleID(trimmed) {
+            guard try await store.streamVersion(Self.articleStream(id)) > 0 else {
+                throw ArticleNotFound(reference: reference)
+            }
+            return id
+        }
+        let slug = trimmed.lowercased()
+        guard slug.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }), !slug.isEmpty, slug.count <= 120 else {
+            throw ArticleNotFound(reference: reference)
+        }
+        let (reservation, _) = try await handler.load(SlugDecider.self, stream: Self.slugStream(slug))
+        guard let id = reservation.articleID else { throw ArticleNotFound(reference: reference) }
+        return id
+    }
+
+    public struct Drafted: Sendable {
+        public var articleID: ArticleID
+        public var slug: String
+        public var result: HandledCommand<ArticleEvent>
+    }
+
+    /// Drafts an article. Its id comes from the command id, so resending the same command finds
+    /// the same article instead of making a second one. The slug is reserved in the log first;
+    /// when taken, `-2`, `-3`, ... are tried (unless the slug was asked for explicitly).
+    public func draft(_ fields: ArticleFields, slug requested: String?, commandID: UUID) async throws -> Drafted {
+        let (actor, roster) = try await currentActor()
+        let id = ArticleID(commandID)
+        let context = ArticleContext(actor: actor, now: clock(), roster: roster)
+        // Refuse a bad draft before reserving anything.
+        let base = requested ?? Slug.make(from: fields.headline ?? "")
+        _ = try ArticleDecider.decide(.draft(id: id, slug: base, fields: fields), state: ArticleDecider.initialState, context: context)
+        var attempt = 1
+        var slug = base
+        while true {
+            slug = Slug.candidate(base, attempt: attempt)
+            do {
+                _ = try await handler.handle(SlugDecider.self, command: .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
+                                             commandID: commandID.derived("slug:\(slug)"), context: slug)
+                break
+            } catch let violation as RuleViolation where violation.code == .alreadyExists && requested == nil && attempt < 50 {
+                attempt += 1
+            }
+        }
+        let result = try await handler.handle(ArticleDecider.self, command: .draft(id: id, slug: slug, fields: fields),
+                                              stream: Self.articleStream(id), streamType: "article", commandID: commandID, context: context)
+        return Drafted(articleID: id, slug: slug, result: result)
+    }
+
+    /// Runs any other article command as the current actor.
+    public func execute(_ command: ArticleCommand, on id: ArticleID, commandID: UUID, expectedVersion: Int? = nil) async throws -> HandledCommand<ArticleEvent> {
+        let (actor, roster) = try await currentActor()
+        let context = ArticleContext(actor: actor, now: clock(), roster: roster)
+        if case .changeSlug(let slug) = command {
+            let (article, _) = try await handler.load(ArticleDecider.self, stream: Self.articleStream(id))
+            if article.slug != slug {
+                // Check the rules before taking the slug, then take it, then record the change.
+                _ = try ArticleDecider.decide(command, state: article, context: context)
+                _ = try await handler.handle(SlugDecider.self, command: .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
+                                             commandID: commandID.derived("slug:\(slug)"), context: slug)
+            }
+        }
+        return try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
+                                        commandID: commandID, expectedVersion: expectedVersion, context: context)
+    }
+
+    /// The article as it stood at `asOf` (now when nil), folded from its events.
+    public func article(_ id: ArticleID, asOf: Date? = nil) async throws -> (Article, version: Int) {
+        let (article, version) = try await handler.load(ArticleDecider.self, stream: Self.articleStream(id), asOf: asOf)
+        guard article.exists else { throw ArticleNotFound(reference: id.description, asOf: asOf) }
+        return (article, version)
+    }
+
+    public struct HistoryEntry: Sendable {
+        public var version: Int
+        public var recordedAt: Date
+        public var actor: String
+        public var event: ArticleEvent
+        public var commandID: UUID
+    }
+
+    public func history(_ id: ArticleID) async throws -> [HistoryEntry] {
+        try await store.readStream(Self.articleStream(id)).map { record in
+            HistoryEntry(version: record.streamVersion, recordedAt: record.recordedAt, actor: record.actor,
+                         event: try ArticleEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload),
+                         commandID: record.metadata.commandID)
+        }
+    }
+}
+
+public struct ArticleNotFound: Error, Sendable, CustomStringConvertible {
+    public var reference: String
+    public var asOf: Date?
+    public var description: String {
+        if let asOf { return "Article \"\(reference)\" did not exist yet at \(Instant.format(asOf)). Try a later --as-of, or `newsroom history` to see when it was drafted." }
+        return "No article is called \"\(reference)\" (by id, slug or former slug). List articles with `newsroom list`."
+    }
+}
+
+extension UUID {
+    /// A stable id derived from this one, for the sub-commands of one command (the slug
+    /// reservation of a draft, the steps of an import), so resending the whole is idempotent.
+    public func derived(_ label: String) -> UUID {
+        func fnv(_ seed: UInt64) -> UInt64 {
+            var hash = seed
+            for byte in "\(uuidString)|\(label)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            return hash
+        }
+        let a = fnv(0xcbf29ce484222325), b = fnv(0x84222325cbf29ce4)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i))); bytes[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i))) }
+        bytes[6] = (bytes[6] & 0x0f) | 0x50  // version 5 layout (name-based)
+        bytes[8] = (bytes[8] & 0x3f) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}

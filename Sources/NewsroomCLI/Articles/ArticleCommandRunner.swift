@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import NewsroomApplication
+import NewsroomDomain
+import NewsroomEventStore
+
+/// Options of every command that changes an article.
+struct WriteOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Id of this command, for safe retries: resending the same id changes nothing (default: a new UUID).", valueName: "uuid"))
+    var commandID: String?
+
+    func resolvedCommandID() throws -> UUID {
+        guard let commandID else { return UUID() }
+        guard let uuid = UUID(uuidString: commandID) else {
+            throw ValidationError("--command-id must be a UUID such as 3f2b6c1e-8d4a-4f9e-9c1b-2a7d5e6f8a90, not \"\(commandID)\".")
+        }
+        return uuid
+    }
+}
+
+/// Opens the newsroom as the connecting user, for the length of one command.
+func withNewsroom<T: Sendable>(_ connection: ConnectionOptions, _ body: @Sendable (Newsroom) async throws -> T) async throws -> T {
+    let database = try await connection.open()
+    return try await database.withClient { client in
+        try await body(Newsroom(store: EventStore(client: client, logger: .quiet("newsroom"))))
+    }
+}
+
+/// Resolves ARTICLE, runs the command, and prints what happened.
+func runArticleCommand(
+    _ reference: String,
+    _ command: ArticleCommand,
+    connection: ConnectionOptions,
+    commandID: UUID,
+    expectedVersion: Int? = nil
+) async throws {
+    let (id, result, article) = try await withNewsroom(connection) { newsroom in
+        let id = try await newsroom.resolve(reference)
+        let result = try await newsroom.execute(command, on: id, commandID: commandID, expectedVersion: expectedVersion)
+        let (article, _) = try await newsroom.article(id)
+        return (id, result, article)
+    }
+    printOutcome(id: id, article: article, result: result, commandID: commandID, json: connection.json)
+}
+
+func printOutcome(id: ArticleID, article: Article, result: HandledCommand<ArticleEvent>, commandID: UUID, json: Bool, extra: [String: Any] = [:]) {
+    if json {
+        var object: [String: Any] = [
+            "article": id.description, "slug": article.slug ?? "", "status": article.status.rawValue,
+            "version": result.streamVersion, "commandId": commandID.uuidString.lowercased(),
+            "events": result.events.map(\.typeName), "duplicate": result.wasDuplicate,
+        ]
+        object.merge(extra) { $1 }
+        printJSON(object)
+        return
+    }
+    if result.wasDuplicate {
+        print("already done: command \(commandID.uuidString.lowercased()) was applied before; nothing changed (version \(result.streamVersion))")
+    } else if result.events.isEmpty {
+        print("no change: \"\(article.headline)\" already was like that (version \(result.streamVersion))")
+    } else {
+        for event in result.events { print("\(event.summary)") }
+        print("\"\(article.headline)\" is \(article.status.rawValue), version \(result.streamVersion) — \(article.slug ?? id.description)")
+    }
+}
+
+/// Rejects text that arrived as invalid UTF-8 (Swift repairs it to U+FFFD) instead of storing it garbled.
+func checkedText(_ value: String?, flag: String) throws -> String? {
+    guard let value else { return nil }
+    if value.unicodeScalars.contains("\u{FFFD}") {
+        throw ValidationError("\(flag) is not valid UTF-8 text. Re-save it as UTF-8 and try again.")
+    }
+    return value
+}
+
+func readTextFile(_ path: String, flag: String) throws -> String {
+    let data: Data
+    do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        throw ValidationError("\(flag) \(path): cannot read the file (\(error.localizedDescription)).")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw ValidationError("\(flag) \(path) is not valid UTF-8. Convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8 \(path) > fixed.txt`.")
+    }
+    return text
+}
