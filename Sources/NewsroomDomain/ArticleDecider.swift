@@ -5,6 +5,21 @@ public enum ArticleDecider: Decider {
     public static let initialState = Article()
 
     public static func decide(_ command: ArticleCommand, state article: Article, context: ArticleContext) throws(RuleViolation) -> [ArticleEvent] {
+        let events = try decideCommand(command, state: article, context: context)
+        // Whatever the command, an article that is out (or due to go out by itself) must still meet
+        // the publishing rules afterwards: no uncaptioned image or emptied body slips in later.
+        let after = events.reduce(article, evolve)
+        let status = after.effectiveStatus(at: context.now)
+        if !events.isEmpty, status.isPublic || status == .scheduled {
+            let missing = missingForPublication(after)
+            if !missing.isEmpty {
+                throw RuleViolation(.notReadyToPublish, "\"\(article.headline)\" is \(status.rawValue); this change would leave it without \(missing.joined(separator: "; ")). \(status == .scheduled ? "Take it off the schedule first (`newsroom request-changes`), or make the change complete." : "Make the change complete in one command.")")
+            }
+        }
+        return events
+    }
+
+    static func decideCommand(_ command: ArticleCommand, state article: Article, context: ArticleContext) throws(RuleViolation) -> [ArticleEvent] {
         let actor = context.actor
         guard let role = actor.role, role != .administrator else {
             throw RuleViolation(.notAllowed, "\(actor.login) is not editorial staff, so cannot \(command.verb). Ask a chief editor to add you: `newsroom staff add \(actor.login) --role reporter`.")
