@@ -40,8 +40,17 @@ public struct CommandHandler: Sendable {
                                       conflict: StreamConflict(streamID: stream, expectedVersion: expectedVersion, actualVersion: version,
                                                                lastActor: conflict?.actor, lastRecordedAt: conflict?.recordedAt))
             }
-            let events = try D.decide(command, state: state, context: context)
+            let events: [D.Event]
+            do {
+                events = try D.decide(command, state: state, context: context)
+            } catch {
+                // A resent command is refused by the rules it already changed ("already exists");
+                // answer with what it did the first time instead.
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest) { return earlier }
+                throw error
+            }
             guard !events.isEmpty else {
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest) { return earlier }
                 return HandledCommand(events: [], streamVersion: version, append: nil)
             }
             let newEvents = try events.map { event in
@@ -56,6 +65,14 @@ public struct CommandHandler: Sendable {
                 continue
             }
         }
+    }
+
+    private func earlierResult<Event>(_ commandID: UUID, stream: StreamID, digest: String) async throws -> HandledCommand<Event>? {
+        guard let earlier = try await store.recordedCommand(commandID) else { return nil }
+        guard earlier.stream == stream, earlier.digest == digest else {
+            throw EventStoreError(.commandReused, "command \(commandID) was already used for a different command. Use a new --command-id for a different command, or resend the original command unchanged.")
+        }
+        return HandledCommand(events: [], streamVersion: earlier.result.streamVersion, append: earlier.result)
     }
 
     /// The stream's current state and version, folded from the log.

@@ -56,6 +56,23 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// What an earlier command with this id did, if it was recorded: its stream, content digest and result.
+    public func recordedCommand(_ commandID: UUID) async throws -> (stream: StreamID, digest: String, result: AppendResult)? {
+        do {
+            let rows = try await client.query("""
+                SELECT c.stream_id, c.digest, min(e.position), max(e.position), max(e.stream_version)
+                FROM commands c JOIN events e ON e.command_id = c.command_id
+                WHERE c.command_id = \(commandID) GROUP BY c.stream_id, c.digest
+                """, logger: logger)
+            for try await (stream, digest, first, last, version) in rows.decode((String, String, Int64, Int64, Int).self) {
+                return (StreamID(stream), digest, AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: true))
+            }
+            return nil
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+
     /// The events of one stream in version order, optionally only up to a version or an instant.
     public func readStream(_ stream: StreamID, upToVersion: Int? = nil, asOf: Date? = nil) async throws -> [RecordedEvent] {
         do {

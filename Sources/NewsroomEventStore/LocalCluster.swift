@@ -133,6 +133,16 @@ public struct LocalCluster: Sendable {
 
     struct ToolResult { var status: Int32; var output: String }
 
+    /// The server that `pg_ctl start` leaves running must inherit none of our descriptors: a pipe
+    /// it held would keep whoever reads our output waiting until the server stops.
+    static func closeDescriptorsOnExec() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in entries.compactMap(Int32.init) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+
     /// Runs a PostgreSQL program, as the server account when we are root.
     ///
     /// posix_spawn and waitpid rather than Foundation's Process: Process learns that a child ended
@@ -156,6 +166,7 @@ public struct LocalCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        Self.closeDescriptorsOnExec()
 
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArgs { free(pointer) } }

@@ -77,5 +77,6 @@ public enum TestCluster {
 
 public struct TestSetupError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

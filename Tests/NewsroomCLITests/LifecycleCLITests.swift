@@ -1,0 +1,227 @@
+import Foundation
+import NewsroomTestSupport
+import Testing
+
+@Suite("The newsroom CLI, end to end against PostgreSQL")
+struct LifecycleCLITests {
+    @Test("the Tempo page comes in through the editor's commands and is published with its wire source, caption and credit")
+    func importTempo() async throws {
+        let desk = try await Newsdesk.make()
+        let file = CLIRunner.fixturesDirectory.appendingPathComponent("tempo-putin-kim-2023-09-14.txt").path
+        let out = try await desk.cli.run(["import", "tempo", file, "--json"], as: desk.editor)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.object["published"] as? Bool == true)
+        let slug = try #require(out.object["slug"] as? String)
+        #expect(slug == "putin-siap-penuhi-undangan-kim-jong-un-kenapa-as-ketar-ketir")
+
+        let article = try await desk.show(slug)
+        #expect(article["status"] as? String == "published")
+        #expect(article["headline"] as? String == "Putin Siap Penuhi Undangan Kim Jong Un, Kenapa AS Ketar-ketir?")
+        #expect(article["wireSource"] as? String == "REUTERS")
+        #expect((article["reporters"] as? [Any])?.isEmpty == true)
+        #expect(article["editor"] as? String == desk.editor)
+        #expect(article["dateline"] as? String == "TEMPO.CO, Jakarta")
+        #expect(article["language"] as? String == "id")
+        let image = try #require((article["images"] as? [[String: Any]])?.first)
+        #expect(image["credit"] as? String == "Sputnik/Mikhail Metzel/Kremlin via REUTERS")
+        #expect((image["caption"] as? String)?.hasSuffix("13 September 2023.") == true)
+        #expect((article["body"] as? String)?.contains("Saling memanggil “kamerad”") == true)
+        #expect((article["related"] as? [Any])?.count == 10)
+        #expect((article["editorsPick"] as? [String: Any])?["title"] as? String == "Menanti Bantuan Datang, Korban Gempa Maroko yang Terisolasi Merasa Dilupakan")
+
+        let history = try await desk.cli.run(["history", slug, "--json"], as: desk.reporter)
+        let entries = try #require(history.json as? [[String: Any]])
+        #expect(entries.first?["type"] as? String == "ArticleDrafted")
+        #expect(entries.last?["type"] as? String == "ArticlePublished")
+        #expect(entries.allSatisfy { $0["actor"] as? String == desk.editor })
+
+        // The same import again (same command id) changes nothing; a reporter cannot import-and-publish.
+        let commandID = UUID().uuidString
+        let first = try await desk.cli.run(["import", "tempo", file, "--command-id", commandID, "--json"], as: desk.editor)
+        let again = try await desk.cli.run(["import", "tempo", file, "--command-id", commandID, "--json"], as: desk.editor)
+        #expect(first.object["article"] as? String == again.object["article"] as? String)
+        #expect(again.object["slug"] as? String == "\(slug)-2")
+        let refused = try await desk.cli.run(["import", "tempo", file], as: desk.reporter)
+        #expect(refused.status == 77)
+    }
+
+    @Test("the desk flow by hand, with every refusal a newsroom expects")
+    func refusals() async throws {
+        let desk = try await Newsdesk.make()
+        let cli = desk.cli
+        let id = try await desk.draft()
+
+        // Wrong role: a reporter cannot assign editors; another reporter cannot edit this draft.
+        #expect(try await cli.run(["assign-editor", id, desk.editor], as: desk.reporter).status == 77)
+        let foreign = try await cli.run(["edit", id, "--body", "x"], as: desk.otherReporter)
+        #expect(foreign.status == 77)
+        #expect(foreign.stderr.contains("belongs to \(desk.reporter)"))
+
+        #expect(try await cli.run(["assign-editor", id, desk.editor], as: desk.editor).status == 0)
+        #expect(try await cli.run(["submit", id], as: desk.reporter).status == 0)
+        #expect(try await cli.run(["approve", id], as: desk.editor).status == 0)
+
+        // The seed page's empty Reporter field: refused, naming what is missing.
+        let noByline = try await cli.run(["publish", id], as: desk.editor)
+        #expect(noByline.status == 65)
+        #expect(noByline.stderr.contains("reporter byline or a wire source"))
+
+        // An uncaptioned image blocks publication too.
+        #expect(try await cli.run(["request-changes", id, "--note", "Tambah foto"], as: desk.editor).status == 0)
+        let attach = try await cli.run(["attach-image", id, "--url", "https://example.com/putin.jpg", "--alt", "Putin dan Kim", "--json"], as: desk.reporter)
+        #expect(attach.status == 0)
+        let show = try await desk.show(id)
+        let media = try #require((show["images"] as? [[String: Any]])?.first?["mediaID"] as? String)
+        #expect(try await cli.run(["byline", id, "--reporter", "Rina Widiastuti"], as: desk.reporter).status == 0)
+        #expect(try await cli.run(["submit", id], as: desk.reporter).status == 0)
+        #expect(try await cli.run(["approve", id], as: desk.editor).status == 0)
+        let uncaptioned = try await cli.run(["publish", id], as: desk.editor)
+        #expect(uncaptioned.status == 65)
+        #expect(uncaptioned.stderr.contains("caption and credit line for image \(media)"))
+        #expect(try await cli.run(["attach-caption", id, media, "--caption", "Putin dan Kim", "--credit", "REUTERS"], as: desk.editor).status == 0)
+
+        // Only the assigned editor or a chief publishes.
+        #expect(try await cli.run(["publish", id], as: desk.otherEditor).status == 77)
+        #expect(try await cli.run(["publish", id], as: desk.reporter).status == 77)
+        let published = try await cli.run(["publish", id, "--json"], as: desk.editor)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.object["status"] as? String == "published")
+
+        // After publication: edits to the body are refused; a correction with a note is the way.
+        #expect(try await cli.run(["edit", id, "--body", "baru"], as: desk.editor).status == 65)
+        let version = try #require(try await desk.show(id)["version"] as? Int)
+        let corrected = try await cli.run(["correct", id, "--note", "Nama diperbaiki", "--body", "TEMPO.CO, Jakarta - Presiden Rusia (diperbaiki)", "--expect-version", String(version)], as: desk.editor)
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+
+        // A stale version is a conflict that says who changed it.
+        let stale = try await cli.run(["correct", id, "--note", "lagi", "--expect-version", String(version)], as: desk.editor)
+        #expect(stale.status == 75)
+        #expect(stale.stderr.contains("you expected version \(version), it is \(version + 1)"))
+        #expect(stale.stderr.contains("by \(desk.editor)"))
+
+        // Unknown articles, bad ids, bad flags.
+        #expect(try await cli.run(["show", "no-such-article"]).status == 66)
+        #expect(try await cli.run(["show", UUID().uuidString]).status == 66)
+        #expect(try await cli.run(["edit", id, "--body", "x", "--command-id", "not-a-uuid"], as: desk.reporter).status == 64)
+        #expect(try await cli.run(["publish", id, "--timezone", "Mars/Olympus"], as: desk.editor).status == 64)
+
+        // Not on the staff at all.
+        let stranger = try await cli.run(["draft", "--headline", "x"], as: "no_such_login_\(UUID().uuidString.prefix(4).lowercased())")
+        #expect(stranger.status == 77)
+        #expect(stranger.stderr.contains("staff add"))
+
+        // Take it down, with a reason; then nothing more happens to it.
+        #expect(try await cli.run(["unpublish", id, "--reason", "Permintaan hukum"], as: desk.chief).status == 0)
+        #expect(try await cli.run(["correct", id, "--note", "x"], as: desk.chief).status == 65)
+    }
+
+    @Test("Indonesian text, quotes and SQL injection strings in every text field come back exactly")
+    func hostileText() async throws {
+        let desk = try await Newsdesk.make()
+        let cli = desk.cli
+        let nasty = "Saling memanggil “kamerad” — Robert'); DROP TABLE events; -- \"pelmeni\" $$ \\x00 🇮🇩"
+        let draft = try await cli.run(["draft", "--headline", nasty, "--body", nasty, "--summary", nasty, "--dateline", nasty,
+                                       "--section", nasty, "--tag", nasty, "--tag", "Rusia", "--json"], as: desk.reporter)
+        #expect(draft.status == 0, "\(draft.stderr)")
+        let id = try #require(draft.object["article"] as? String)
+        #expect(try await cli.run(["byline", id, "--reporter", nasty, "--source", "Antara"], as: desk.reporter).status == 0)
+        #expect(try await cli.run(["attach-image", id, "--url", "https://example.com/a.jpg?x='1'", "--alt", nasty], as: desk.reporter).status == 0)
+        let media = try #require(((try await desk.show(id))["images"] as? [[String: Any]])?.first?["mediaID"] as? String)
+        #expect(try await cli.run(["attach-caption", id, media, "--caption", nasty, "--credit", nasty], as: desk.reporter).status == 0)
+        #expect(try await cli.run(["relate", id, "x", "--title", nasty], as: desk.reporter).status == 0)
+
+        let article = try await desk.show(id)
+        for key in ["headline", "body", "summary", "dateline", "section"] {
+            #expect(article[key] as? String == nasty, "\(key) came back changed")
+        }
+        #expect(article["tags"] as? [String] == [nasty, "Rusia"])
+        let image = try #require((article["images"] as? [[String: Any]])?.first)
+        #expect(image["caption"] as? String == nasty)
+        #expect(image["credit"] as? String == nasty)
+        #expect(image["altText"] as? String == nasty)
+        #expect((article["reporters"] as? [[String: Any]])?.first?["name"] as? String == nasty)
+        #expect(try await cli.run(["verify"]).status == 0)
+
+        // Empty, huge and invalid UTF-8 input.
+        #expect(try await cli.run(["draft", "--headline", ""], as: desk.reporter).status == 65)
+        let huge = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID()).txt")
+        try String(repeating: "kata ", count: 120_000).write(to: huge, atomically: true, encoding: .utf8)
+        let tooBig = try await cli.run(["edit", id, "--body-file", huge.path], as: desk.reporter)
+        #expect(tooBig.status == 65)
+        #expect(tooBig.stderr.contains("limit is 500000"))
+        let latin1 = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID()).txt")
+        try Data([0x43, 0x61, 0x66, 0xE9, 0x20, 0xFF]).write(to: latin1)
+        let invalid = try await cli.run(["edit", id, "--body-file", latin1.path], as: desk.reporter)
+        #expect(invalid.status == 64)
+        #expect(invalid.stderr.contains("not valid UTF-8"))
+        let unchanged = try await desk.show(id)
+        #expect(unchanged["body"] as? String == nasty)
+    }
+
+    @Test("a resent command id changes nothing; reusing it for another command is refused")
+    func commandIDs() async throws {
+        let desk = try await Newsdesk.make()
+        let commandID = UUID().uuidString
+        let first = try await desk.cli.run(["draft", "--headline", "Gempa Maroko", "--command-id", commandID, "--json"], as: desk.reporter)
+        let second = try await desk.cli.run(["draft", "--headline", "Gempa Maroko", "--command-id", commandID, "--json"], as: desk.reporter)
+        #expect(first.status == 0 && second.status == 0)
+        #expect(first.object["article"] as? String == second.object["article"] as? String)
+        let id = try #require(first.object["article"] as? String)
+        let history = try await desk.cli.run(["history", id, "--json"])
+        #expect((history.json as? [Any])?.count == 1)
+
+        let edit = UUID().uuidString
+        #expect(try await desk.cli.run(["edit", id, "--body", "satu", "--command-id", edit], as: desk.reporter).status == 0)
+        let resent = try await desk.cli.run(["edit", id, "--body", "satu", "--command-id", edit, "--json"], as: desk.reporter)
+        #expect(resent.object["duplicate"] as? Bool == true)
+        let reused = try await desk.cli.run(["edit", id, "--body", "dua", "--command-id", edit], as: desk.reporter)
+        #expect(reused.status == 75)
+        #expect(reused.stderr.contains("already used for a different command"))
+    }
+
+    @Test("concurrent editors pinned to the same version: one wins, the other gets a conflict")
+    func concurrentEditors() async throws {
+        let desk = try await Newsdesk.make()
+        let id = try await desk.draft()
+        let version = try #require(try await desk.show(id)["version"] as? Int)
+        let results = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for n in 0..<6 {
+                group.addTask {
+                    try await desk.cli.run(["edit", id, "--summary", "versi \(n)", "--expect-version", String(version)], as: n % 2 == 0 ? desk.editor : desk.otherEditor).status
+                }
+            }
+            return try await group.reduce(into: [Int32]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 == 0 }.count == 1)
+        #expect(results.filter { $0 == 75 }.count == 5)
+        #expect(try await desk.show(id)["version"] as? Int == version + 1)
+    }
+
+    @Test("verify exits 1 and names the event a superuser altered behind the database's back")
+    func verifyTampering() async throws {
+        let desk = try await Newsdesk.make()
+        let id = try await desk.draft()
+        #expect(try await desk.cli.run(["verify"]).status == 0)
+        let history = try await desk.cli.run(["history", id, "--json"])
+        #expect(history.status == 0)
+        try await TestCluster.withStore(desk.cli.database) { store in
+            let position = try await store.readAll(after: .start).last!.position
+            try await store.client.withConnection { connection in
+                try await connection.query("SET session_replication_role = replica", logger: TestCluster.logger)
+                try await connection.query("UPDATE events SET actor = 'someone_else' WHERE position = \(position)", logger: TestCluster.logger)
+            }
+            let out = try await desk.cli.run(["verify", "--json"])
+            #expect(out.status == 1)
+            #expect(out.object["position"] as? Int == Int(position))
+            #expect(out.object["intact"] as? Bool == false)
+        }
+    }
+
+    @Test("no database reachable: exit 69 with what to do")
+    func databaseDown() async throws {
+        let cli = CLIRunner(database: try TestCluster.admin)
+        let out = try await cli.run(["show", "anything"], environment: ["PGHOST": "127.0.0.1", "PGPORT": "1"])
+        #expect(out.status == 69)
+        #expect(out.stderr.contains("Is it running?"))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import NewsroomEventStore
+
+/// Runs the built `newsroom` executable against a test database, as a given PostgreSQL role.
+public struct CLIRunner: Sendable {
+    public var database: ConnectionSettings
+    public var extraEnvironment: [String: String] = [:]
+
+    public init(database: ConnectionSettings, extraEnvironment: [String: String] = [:]) {
+        self.database = database
+        self.extraEnvironment = extraEnvironment
+    }
+
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        public var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+        public var object: [String: Any] { json as? [String: Any] ?? [:] }
+    }
+
+    public static var executable: URL {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = testBinary.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("newsroom")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return TestCluster.packageDirectory.appendingPathComponent(".build/debug/newsroom")
+    }
+
+    /// `newsroom ARGS` with PG* pointing at the test database and PGUSER = `user`.
+    public func run(_ arguments: [String], as user: String? = nil, environment: [String: String] = [:]) async throws -> Output {
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
+        if case .tcp(let host, let port) = database.endpoint {
+            env["PGHOST"] = host
+            env["PGPORT"] = String(port)
+        }
+        env["PGDATABASE"] = database.database
+        env["PGUSER"] = user ?? database.user
+        env["NEWSROOM_SCHEMA_DIR"] = TestCluster.schemaDirectory.path
+        env.merge(extraEnvironment) { $1 }
+        env.merge(environment) { $1 }
+        return try await Self.spawn(Self.executable.path, arguments, environment: env)
+    }
+
+    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) async throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        let (o, e) = await (stdout, stderr)
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    public static var fixturesDirectory: URL {
+        TestCluster.packageDirectory.appendingPathComponent("Tests/Fixtures")
+    }
+}
