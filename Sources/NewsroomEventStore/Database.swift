@@ -28,6 +28,10 @@ public struct Database: Sendable {
             if !FileManager.default.fileExists(atPath: cluster.socketPath) { try cluster.start() }
             do {
                 try await probe(cluster.settings(), logger: logger)
+                // The local database follows the checkout: apply migrations added since it was made.
+                if try cluster.appliedSchemaStamp() != Migrator(directory: Migrator.locateSchemaDirectory()).stamp {
+                    try await database.prepareLocalDatabase()
+                }
             } catch let error as EventStoreError where error.code == .databaseUnavailable {
                 // A stale socket after a crash, or a cluster whose database was never created.
                 try cluster.start()
@@ -55,9 +59,11 @@ public struct Database: Sendable {
                 try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(LocalCluster.databaseName)"), logger: logger)
             }
         }
+        let migrator = try Migrator(directory: Migrator.locateSchemaDirectory())
         try await Self.withClient(admin, logger: logger) { client in
-            try await Migrator(directory: Migrator.locateSchemaDirectory()).migrate(client, logger: logger)
+            try await migrator.migrate(client, logger: logger)
         }
+        cluster.recordSchemaStamp(migrator.stamp)
     }
 
     public func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {

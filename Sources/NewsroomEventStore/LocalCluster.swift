@@ -68,6 +68,18 @@ public struct LocalCluster: Sendable {
         ConnectionSettings(endpoint: .socket(path: socketPath), user: user ?? adminUser, password: password, database: Self.databaseName)
     }
 
+    /// Which migrations the local database was last brought up to, so that a command can tell
+    /// without a round trip whether the checkout has added some since.
+    var schemaStampFile: URL { directory.appendingPathComponent("schema.stamp") }
+
+    func appliedSchemaStamp() -> String? {
+        try? String(contentsOf: schemaStampFile, encoding: .utf8)
+    }
+
+    func recordSchemaStamp(_ stamp: String) {
+        try? stamp.write(to: schemaStampFile, atomically: true, encoding: .utf8)
+    }
+
     public enum StartOutcome: Sendable { case alreadyRunning, started, createdAndStarted }
 
     /// Creates the cluster if needed and starts it. Safe to call from several processes at once.

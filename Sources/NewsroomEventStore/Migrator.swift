@@ -59,6 +59,9 @@ public struct Migrator: Sendable {
         throw EventStoreError(.migration, "Cannot find the Schema/ folder with the SQL migrations. Run newsroom from its checkout, or set NEWSROOM_SCHEMA_DIR to the folder.")
     }
 
+    /// Identifies this set of files: which migrations, with which content.
+    public var stamp: String { migrations.map { "\($0.version):\($0.checksum)" }.joined(separator: ",") }
+
     /// FNV-1a 64 over the file's bytes: enough to notice an edited file, no crypto dependency.
     static func checksum(_ text: String) -> String {
         var hash: UInt64 = 0xcbf29ce484222325
