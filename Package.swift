@@ -73,6 +73,7 @@ let package = Package(
             name: "NewsroomTestSupport",
             dependencies: [
                 "NewsroomEventStore",
+                "NewsroomProjections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/NewsroomTestSupport"

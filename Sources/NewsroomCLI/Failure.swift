@@ -3,6 +3,7 @@ import Foundation
 import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
+import NewsroomProjections
 
 /// The distinct exit codes listed in `newsroom --help`.
 enum Exit {
@@ -49,6 +50,8 @@ func classify(_ error: any Error) -> (Int32, String, String) {
         return (Exit.notFound, "not-found", missing.description)
     case let invalid as TempoPage.ParseError:
         return (Exit.ruleViolation, "invalid-input", invalid.description)
+    case let projection as ProjectionRunner.Failure:
+        return (Exit.ruleViolation, "read-model", projection.description)
     case let decoding as EventDecodingError:
         return (Exit.internalError, "unreadable-event", decoding.description)
     default:

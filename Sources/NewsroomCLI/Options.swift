@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NewsroomEventStore
+import NewsroomProjections
 
 /// Options every command that talks to the database shares.
 struct ConnectionOptions: ParsableArguments {
@@ -18,8 +19,15 @@ struct ConnectionOptions: ParsableArguments {
         var logger = Logger(label: "newsroom")
         logger.logLevel = .error
         let env = ProcessInfo.processInfo.environment
-        return try await Database.open(environment: env, user: user ?? nonEmptyEnv("PGUSER"),
-                                       dataDirectory: dataDir, logger: logger)
+        let database = try await Database.open(environment: env, user: user ?? nonEmptyEnv("PGUSER"),
+                                               dataDirectory: dataDir, logger: logger)
+        if database.preparedNow, let cluster = database.localCluster {
+            // A new or newly migrated local database: its owner installs the read models.
+            try await Database(settings: cluster.settings(), localCluster: cluster).withClient { client in
+                try await ProjectionRunner(client: client).installAll()
+            }
+        }
+        return database
     }
 }
 

@@ -8,6 +8,9 @@ public struct Database: Sendable {
     public let settings: ConnectionSettings
     /// Set when the embedded cluster is in use.
     public let localCluster: LocalCluster?
+    /// True when opening created the local database or applied new migrations to it: the caller
+    /// then installs what lives above the event store (read models).
+    public private(set) var preparedNow = false
     let logger: Logger
 
     /// Resolves where to connect. With the embedded default this starts the cluster, creates the
@@ -23,7 +26,7 @@ public struct Database: Sendable {
             return Database(settings: settings, localCluster: nil, logger: logger)
         }
         let cluster = try LocalCluster(directory: dataDirectory.map { URL(fileURLWithPath: $0) }, environment: environment)
-        let database = Database(settings: cluster.settings(user: user, password: environment["PGPASSWORD"]), localCluster: cluster, logger: logger)
+        var database = Database(settings: cluster.settings(user: user, password: environment["PGPASSWORD"]), localCluster: cluster, logger: logger)
         if autoStart {
             if !FileManager.default.fileExists(atPath: cluster.socketPath) { try cluster.start() }
             do {
@@ -31,11 +34,13 @@ public struct Database: Sendable {
                 // The local database follows the checkout: apply migrations added since it was made.
                 if try cluster.appliedSchemaStamp() != Migrator(directory: Migrator.locateSchemaDirectory()).stamp {
                     try await database.prepareLocalDatabase()
+                    database.preparedNow = true
                 }
             } catch let error as EventStoreError where error.code == .databaseUnavailable {
                 // A stale socket after a crash, or a cluster whose database was never created.
                 try cluster.start()
                 try await database.prepareLocalDatabase()
+                database.preparedNow = true
             }
         }
         return database

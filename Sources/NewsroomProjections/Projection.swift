@@ -2,16 +2,43 @@ import Logging
 import NewsroomEventStore
 import PostgresNIO
 
-/// A read model folded from the log: its tables, how each event changes them, and a version.
-/// Bumping `version` tells the runner the model must be rebuilt from the start of the log.
+/// A read model folded from the log: its tables, how a batch of events changes them, and a version.
+/// Each projection lives in its own PostgreSQL schema, so a rebuild can fill a shadow schema and
+/// swap it in by renaming, and a replay can fill a schema of any name.
 public protocol Projection: Sendable {
-    /// Stable name, used for the checkpoint row and the table prefix.
-    static var name: String { get }
-    static var version: Int { get }
-
-    /// Creates the projection's tables in `schema` (the live one, or a shadow copy being rebuilt).
+    /// Stable name; also the live schema's name.
+    var name: String { get }
+    /// Bump when the tables or the folding change: the live copy must then be rebuilt.
+    var version: Int { get }
+    /// Creates the tables in `schema`, which exists and is empty.
     func createTables(in schema: String, on connection: PostgresConnection, logger: Logger) async throws
-
-    /// Applies a batch of events inside the runner's transaction.
+    /// Applies events in log order, inside the runner's transaction.
     func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws
+    /// Tables or views the read-only role of the public API may SELECT.
+    var publicTables: [String] { get }
+}
+
+extension Projection {
+    public var publicTables: [String] { [] }
+}
+
+/// Every projection newsroom keeps. Adding one is one file and one line here.
+public enum Projections {
+    public static let all: [any Projection] = [
+        PublishedArticlesProjection(),
+        EditorialAuditProjection(),
+        DeskQueueProjection(),
+        ArticleStatisticsProjection(),
+    ]
+
+    public static func named(_ name: String) -> (any Projection)? {
+        all.first { $0.name == name }
+    }
+}
+
+/// Schema and table names are ours (never user input), but replay targets are typed by people.
+public func validSchemaName(_ name: String) -> Bool {
+    !name.isEmpty && name.count <= 50 && name.first!.isLetter &&
+        name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" } &&
+        !name.hasPrefix("pg_") && !["public", "information_schema"].contains(name)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NewsroomEventStore
+import NewsroomProjections
 import PostgresNIO
 
 /// The PostgreSQL server Scripts/test started (PGHOST/PGPORT/PGUSER), and fresh databases on it.
@@ -68,6 +69,7 @@ public enum TestCluster {
             try await TestCluster.admin(sql: "CREATE DATABASE \(name)")
             try await Database.withClient(try TestCluster.admin.with(database: name), logger: TestCluster.logger) { client in
                 try await Migrator(directory: TestCluster.schemaDirectory).migrate(client, logger: TestCluster.logger)
+                try await ProjectionRunner(client: client, logger: TestCluster.logger).installAll()
             }
             created = name
             return name

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NewsroomApplication
 import NewsroomDomain
+import NewsroomProjections
 
 struct ShowArticle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,9 +12,13 @@ struct ShowArticle: AsyncParsableCommand {
     @Argument(help: "The article's id or slug (current or former).") var article: String
     @Option(help: ArgumentHelp("Show it as it stood at this time.", valueName: "time")) var asOf: String?
     @Option(help: ArgumentHelp("IANA time zone for --as-of and for display.", valueName: "zone")) var timezone = "Asia/Jakarta"
+    @Option(help: "text, json (the article's state) or ninjs (the published document readers get).") var format: ShowFormat = .text
     @OptionGroup var connection: ConnectionOptions
 
+    enum ShowFormat: String, ExpressibleByArgument, CaseIterable { case text, json, ninjs }
+
     func validate() throws {
+        if format == .ninjs && asOf != nil { throw ValidationError("--format ninjs shows what readers get now; use `newsroom replay published --until ...` for the past.") }
         do { _ = try TimeInput.zone(timezone) } catch { throw ValidationError("\(error)") }
     }
 
@@ -21,11 +26,26 @@ struct ShowArticle: AsyncParsableCommand {
         try await guarded(json: connection.json) { try await show() }
     }
 
+    func showNinjs() async throws {
+        let reference = article
+        let document = try await withReadModels(connection) { newsroom, models in
+            let id = try await newsroom.resolve(reference)
+            guard let json = try await models.ninjs(articleID: id.uuid) else {
+                let (state, _) = try await newsroom.article(id)
+                throw RuleViolation(.notFound, "\"\(state.headline)\" is \(state.status.rawValue)\(state.visibleFrom.map { $0 > Date() ? ", visible from \(Instant.format($0))" : "" } ?? ""): readers cannot see it, so it has no published ninjs document.")
+            }
+            return json
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(document.utf8))
+        printJSON(object)
+    }
+
     func asOfInstant() throws -> Date? {
         do { return try asOf.map { try TimeInput.parse($0, zone: timezone).instant } } catch { throw ValidationError("\(error)") }
     }
 
     func show() async throws {
+            if format == .ninjs { return try await showNinjs() }
             let instant = try asOfInstant()
             let reference = article
             let (id, state, version) = try await withNewsroom(connection) { newsroom in
@@ -33,7 +53,7 @@ struct ShowArticle: AsyncParsableCommand {
                 let (state, version) = try await newsroom.article(id, asOf: instant)
                 return (id, state, version)
             }
-            if connection.json {
+            if connection.json || format == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 encoder.dateEncodingStrategy = .iso8601

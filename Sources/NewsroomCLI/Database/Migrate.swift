@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import NewsroomEventStore
+import NewsroomProjections
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,15 +19,19 @@ struct Migrate: AsyncParsableCommand {
             let database = try await connection.open()
             let directory = try schemaDir.map { .init(fileURLWithPath: $0) } ?? Migrator.locateSchemaDirectory()
             let migrator = try Migrator(directory: directory)
-            let outcome = try await database.withClient { client in
-                try await migrator.migrate(client, logger: Logger(label: "newsroom.migrate"))
+            let (outcome, installed) = try await database.withClient { client in
+                let outcome = try await migrator.migrate(client, logger: .quiet("newsroom.migrate"))
+                return (outcome, try await ProjectionRunner(client: client).installAll())
             }
             if connection.json {
-                printJSON(["applied": outcome.applied.map(\.name), "alreadyApplied": outcome.alreadyApplied])
+                printJSON(["applied": outcome.applied.map(\.name), "alreadyApplied": outcome.alreadyApplied, "installedReadModels": installed])
             } else if outcome.applied.isEmpty {
                 print("schema is up to date (\(outcome.alreadyApplied) migrations applied before)")
             } else {
                 for migration in outcome.applied { print("applied \(migration.name)") }
+            }
+            if !connection.json {
+                for name in installed { print("installed read model \(name)") }
             }
         }
     }

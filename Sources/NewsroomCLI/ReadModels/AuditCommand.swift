@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import NewsroomApplication
+import NewsroomDomain
+import NewsroomProjections
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Who did what, when: the editorial audit trail and its reports.",
+        subcommands: [AuditQuery.self, AuditReport.self],
+        defaultSubcommand: AuditQuery.self)
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+struct PeriodOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("From this time on.", valueName: "time")) var since: String?
+    @Option(help: ArgumentHelp("Up to this time.", valueName: "time")) var until: String?
+    @Option(help: ArgumentHelp("IANA time zone for the times.", valueName: "zone")) var timezone = "Asia/Jakarta"
+
+    func period() throws -> (Date?, Date?) {
+        do {
+            return (try since.map { try TimeInput.parse($0, zone: timezone).instant }, try until.map { try TimeInput.parse($0, zone: timezone).instant })
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+struct AuditQuery: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "query", abstract: "List audit entries (the default): filter by article, actor, action and period.")
+
+    @Option(help: "An article id or slug.") var article: String?
+    @Option(help: "A login.") var actor: String?
+    @Option(help: "An action: drafted, edited, byline, image, caption, assign-editor, submitted, approved, published, corrected, unpublished, ...") var action: String?
+    @OptionGroup var period: PeriodOptions
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @Option(help: "At most this many entries.") var limit = 1000
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await guarded(json: connection.json || format == .json) {
+            let (since, until) = try period.period()
+            let (article, actor, action, limit) = (self.article, self.actor, self.action, self.limit)
+            let entries = try await withReadModels(connection) { newsroom, models in
+                var id: UUID?
+                if let article { id = try await newsroom.resolve(article).uuid }
+                return try await models.audit(.init(articleID: id, actor: actor, action: action, since: since, until: until, limit: limit))
+            }
+            let header = ["time", "actor", "action", "article", "headline", "what"]
+            let rows = entries.map { [Instant.format($0.recordedAt), $0.actor, $0.action, $0.articleID?.uuidString.lowercased() ?? "", $0.headline ?? "", $0.summary] }
+            switch connection.json ? .json : format {
+            case .json: printJSON(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
+            case .csv: print(csv(header, rows))
+            case .table: print(rows.isEmpty ? "no audit entries match" : table(header.filter { $0 != "article" }, rows.map { [$0[0], $0[1], $0[2], $0[4], $0[5]] }, maxWidth: 50))
+            }
+        }
+    }
+}
+
+struct AuditReport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Ready-made reports: time-to-publish, corrections, no-byline.")
+
+    @Argument(help: "time-to-publish | corrections | no-byline") var name: String
+    @OptionGroup var period: PeriodOptions
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard ["time-to-publish", "corrections", "no-byline"].contains(name) else {
+            throw ValidationError("There is no report \"\(name)\". Reports: time-to-publish, corrections, no-byline.")
+        }
+    }
+
+    func run() async throws {
+        try await guarded(json: connection.json || format == .json) {
+            let (since, until) = try period.period()
+            let name = self.name
+            let (header, rows) = try await withReadModels(connection) { _, models in try await models.report(name, since: since, until: until) }
+            switch connection.json ? .json : format {
+            case .json: printJSON(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
+            case .csv: print(csv(header, rows))
+            case .table: print(rows.isEmpty ? "nothing to report" : table(header, rows))
+            }
+        }
+    }
+}

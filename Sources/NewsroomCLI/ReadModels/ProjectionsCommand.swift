@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import NewsroomEventStore
+import NewsroomProjections
+
+struct ProjectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "Operate the read models folded from the log.",
+        subcommands: [ProjectionsStatus.self, ProjectionsRebuild.self, ProjectionsRun.self])
+}
+
+struct ProjectionsStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Each projection: version, checkpoint, lag, and whether a follower runs.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let database = try await connection.open()
+            let statuses = try await database.withClient { try await ProjectionRunner(client: $0).status() }
+            if connection.json {
+                printJSON(statuses.map { ["name": $0.name, "version": $0.version, "installedVersion": $0.installedVersion ?? NSNull(),
+                                          "checkpoint": $0.checkpoint.description, "eventsApplied": $0.eventsApplied, "lagEvents": $0.lagEvents,
+                                          "lagSeconds": $0.lagSeconds, "followerRunning": $0.runnerActive] as [String: Any] })
+                return
+            }
+            print(table(["PROJECTION", "VERSION", "CHECKPOINT", "APPLIED", "LAG", "FOLLOWER"], statuses.map { s in
+                let version = s.installedVersion.map { $0 == s.version ? "\($0)" : "\($0) (needs rebuild to \(s.version))" } ?? "not installed"
+                return [s.name, version, s.checkpoint.description, "\(s.eventsApplied)", "\(s.lagEvents) events, \(String(format: "%.1f", s.lagSeconds)) s", s.runnerActive ? "running" : "not running"]
+            }))
+        }
+    }
+}
+
+struct ProjectionsRebuild: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Rebuild a read model from the whole log beside the live one, then swap it in atomically.",
+        discussion: "Needs the database's administrator (it creates a schema). Readers keep the old model until the swap. A killed rebuild resumes where it stopped.")
+
+    @Argument(help: "published, audit, desk or stats.") var name: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard Projections.named(name) != nil else {
+            throw ValidationError("There is no projection \"\(name)\". Projections: \(Projections.all.map(\.name).joined(separator: ", ")).")
+        }
+    }
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let projection = Projections.named(name)!
+            let database = try await connection.open()
+            let started = Date()
+            let progress = ProgressReporter(label: "rebuilding \(projection.name)")
+            let count = try await database.withClient { client in
+                try await ProjectionRunner(client: client).rebuild(projection) { done, total in progress.report(done: done, total: total) }
+            }
+            progress.finish()
+            let seconds = Date().timeIntervalSince(started)
+            if connection.json {
+                printJSON(["projection": projection.name, "events": count, "seconds": seconds])
+            } else {
+                print("rebuilt \(projection.name) from \(count) events in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 0.001))) events/s) and swapped it in")
+            }
+        }
+    }
+}
+
+/// A progress bar with rate and ETA on a terminal; plain lines otherwise.
+final class ProgressReporter: @unchecked Sendable {
+    let label: String
+    let started = Date()
+    let isTerminal = isatty(STDERR_FILENO) == 1
+    var lastLine = Date.distantPast
+    let lock = NSLock()
+
+    init(label: String) { self.label = label }
+
+    func report(done: Int, total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastLine) >= (isTerminal ? 0.1 : 2) else { return }
+        lastLine = now
+        let elapsed = max(now.timeIntervalSince(started), 0.001)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(max(total - done, 0)) / rate : 0
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+        let text = "\(label): \(done)/\(total) events, \(Int(rate)) events/s, ETA \(Int(eta)) s"
+        if isTerminal {
+            let bar = String(repeating: "█", count: Int(fraction * 30)) + String(repeating: "░", count: 30 - Int(fraction * 30))
+            FileHandle.standardError.write(Data("\r\(bar) \(text)\u{1B}[K".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\(text)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+struct ProjectionsRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Follow the log for every projection until SIGTERM or SIGINT, then stop cleanly.",
+        discussion: "Run it on as many machines as you like: one follows, the others stand by and take over when it stops.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let database = try await connection.open()
+            let follower = ProjectionFollower(settings: database.settings, logger: .quiet("newsroom.projections"))
+            let task = Task { await follower.run { applied in FileHandle.standardOutput.write(Data("applied \(applied) events\n".utf8)) } }
+            let signals = [SIGTERM, SIGINT].map { signalNumber -> any DispatchSourceSignal in
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber)
+                source.setEventHandler { task.cancel() }
+                source.resume()
+                return source
+            }
+            FileHandle.standardOutput.write(Data("following the log; stop with Ctrl-C or SIGTERM\n".utf8))
+            await task.value
+            signals.forEach { $0.cancel() }
+            print("stopped")
+        }
+    }
+}

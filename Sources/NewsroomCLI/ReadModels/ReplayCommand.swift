@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import NewsroomApplication
+import NewsroomProjections
+
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Build a point-in-time copy of a projection into its own schema: what it showed at that instant.")
+
+    @Argument(help: "published, audit, desk or stats.") var name: String
+    @Option(help: ArgumentHelp("The instant to stop at.", valueName: "time")) var until: String
+    @Option(help: ArgumentHelp("The new schema to build it in.", valueName: "schema")) var into: String
+    @Option(help: ArgumentHelp("IANA time zone for --until.", valueName: "zone")) var timezone = "Asia/Jakarta"
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard Projections.named(name) != nil else {
+            throw ValidationError("There is no projection \"\(name)\". Projections: \(Projections.all.map(\.name).joined(separator: ", ")).")
+        }
+        guard validSchemaName(into) else { throw ValidationError("--into \(into): use lowercase letters, digits and _, starting with a letter.") }
+    }
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let instant: Date
+            do { instant = try TimeInput.parse(until, zone: timezone).instant } catch { throw ValidationError("\(error)") }
+            let (projection, schema) = (Projections.named(name)!, into)
+            let database = try await connection.open()
+            let count = try await database.withClient { try await ProjectionRunner(client: $0).replay(projection, until: instant, into: schema) }
+            print("replayed \(projection.name) up to \(until) into schema \(schema) (\(count) events read)")
+        }
+    }
+}

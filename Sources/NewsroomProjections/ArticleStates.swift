@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import NewsroomDomain
+import NewsroomEventStore
+import PostgresNIO
+
+/// Read models that need whole articles fold the article events with the domain's own `evolve`,
+/// keeping each article's state in a private table of their schema.
+struct ArticleStates {
+    let schema: String
+
+    func createTable(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).article_state (article_id uuid PRIMARY KEY, state jsonb NOT NULL, version integer NOT NULL, updated_at timestamptz NOT NULL)"), logger: logger)
+    }
+
+    struct Changed {
+        var id: ArticleID
+        var article: Article
+        var version: Int
+        var updatedAt: Date
+    }
+
+    /// Folds the batch's article events into the stored states; returns the articles that changed.
+    func fold(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws -> [Changed] {
+        let articleEvents = events.filter { $0.streamID.rawValue.hasPrefix("article-") }
+        guard !articleEvents.isEmpty else { return [] }
+        let ids = Set(articleEvents.compactMap { UUID(uuidString: String($0.streamID.rawValue.dropFirst("article-".count))) })
+        var states: [UUID: Article] = [:]
+        let rows = try await connection.query("SELECT article_id, state::text FROM \(unescaped: schema).article_state WHERE article_id = ANY(\(Array(ids)))", logger: logger)
+        for try await (id, json) in rows.decode((UUID, String).self) {
+            states[id] = try JSONDecoder.projection.decode(Article.self, from: Data(json.utf8))
+        }
+        var changed: [UUID: Changed] = [:]
+        for record in articleEvents {
+            guard let id = UUID(uuidString: String(record.streamID.rawValue.dropFirst("article-".count))) else { continue }
+            let event = try ArticleEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload)
+            let next = ArticleDecider.evolve(states[id] ?? ArticleDecider.initialState, event)
+            states[id] = next
+            changed[id] = Changed(id: ArticleID(id), article: next, version: record.streamVersion, updatedAt: record.recordedAt)
+        }
+        for item in changed.values {
+            let json = String(decoding: try JSONEncoder.projection.encode(item.article), as: UTF8.self)
+            try await connection.query("""
+                INSERT INTO \(unescaped: schema).article_state (article_id, state, version, updated_at) VALUES (\(item.id.uuid), \(json)::jsonb, \(item.version), \(item.updatedAt))
+                ON CONFLICT (article_id) DO UPDATE SET state = excluded.state, version = excluded.version, updated_at = excluded.updated_at
+                """, logger: logger)
+        }
+        return changed.values.sorted { $0.id.description < $1.id.description }
+    }
+}
+
+extension JSONEncoder {
+    static var projection: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var projection: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import Logging
+import NewsroomEventStore
+import PostgresNIO
+
+/// Feeds projections from the log. Each batch is one transaction: it takes the projection's
+/// advisory lock (so two processes never apply the same events), reads after the checkpoint,
+/// applies, and moves the checkpoint, all or nothing.
+public struct ProjectionRunner: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+    public var batchSize: Int
+
+    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 500) {
+        self.client = client
+        self.logger = logger
+        self.batchSize = batchSize
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Advisory lock keys: (7267, schema hash) guards a schema's batches; (7268, 0) elects the one
+    /// `projections run` process that follows the log.
+    static func batchLock(_ schema: String) -> Int32 {
+        var hash: UInt32 = 2166136261
+        for byte in schema.utf8 { hash = (hash ^ UInt32(byte)) &* 16777619 }
+        return Int32(bitPattern: hash)
+    }
+
+    // MARK: Installing
+
+    /// Creates the live schema of every projection that lacks one. Needs a role that may create
+    /// schemas (the administrator); `newsroom db migrate` calls it.
+    @discardableResult
+    public func installAll() async throws -> [String] {
+        var created: [String] = []
+        for projection in Projections.all where try await !schemaExists(projection.name) {
+            try await createSchema(projection, schema: projection.name, until: nil)
+            created.append(projection.name)
+        }
+        return created
+    }
+
+    func schemaExists(_ schema: String) async throws -> Bool {
+        let rows = try await client.query("SELECT 1 FROM pg_namespace WHERE nspname = \(schema)", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func createSchema(_ projection: any Projection, schema: String, until: Date?) async throws {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"), logger: logger)
+                try await projection.createTables(in: schema, on: connection, logger: logger)
+                for sql in [
+                    "GRANT USAGE ON SCHEMA \(schema) TO newsroom_staff, newsroom_reader",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO newsroom_staff",
+                ] + projection.publicTables.map({ "GRANT SELECT ON \(schema).\($0) TO newsroom_reader" }) {
+                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                }
+                try await connection.query("""
+                    INSERT INTO projection_checkpoints (schema_name, projection, version, until) VALUES (\(schema), \(projection.name), \(projection.version), \(until))
+                    ON CONFLICT (schema_name) DO UPDATE SET projection = excluded.projection, version = excluded.version, transaction_id = 0, position = 0,
+                        events_applied = 0, last_event_at = NULL, until = excluded.until, updated_at = now()
+                    """, logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    // MARK: Catching up
+
+    /// Applies batches until the projection has seen everything readers may see; returns how many events.
+    @discardableResult
+    public func catchUp(_ projection: any Projection, schema: String? = nil, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+        let schema = schema ?? projection.name
+        var total = 0
+        while true {
+            let applied = try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let applied = try await applyBatch(projection, schema: schema, on: connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return applied
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+            total += applied
+            progress?(total)
+            if applied == 0 { return total }
+        }
+    }
+
+    /// Brings every live projection up to date, as the read-your-writes step of the CLI.
+    public func catchUpAll() async throws {
+        for projection in Projections.all { try await catchUp(projection) }
+    }
+
+    /// One batch inside the caller's transaction.
+    func applyBatch(_ projection: any Projection, schema: String, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query("SELECT pg_advisory_xact_lock(7267, \(Self.batchLock(schema)))", logger: logger)
+        let rows = try await connection.query("SELECT version, transaction_id, position, until FROM projection_checkpoints WHERE schema_name = \(schema)", logger: logger)
+        var checkpoint: (Int, LogPosition, Date?)?
+        for try await (version, tx, position, until) in rows.decode((Int, Int64, Int64, Date?).self) {
+            checkpoint = (version, LogPosition(transactionID: tx, position: position), until)
+        }
+        guard let (version, position, until) = checkpoint else {
+            throw Failure(description: "The read model \"\(schema)\" is not installed. Run `newsroom db migrate` as the database's administrator.")
+        }
+        guard version == projection.version else {
+            throw Failure(description: "The read model \"\(schema)\" was built by version \(version) of the \(projection.name) projection; this is version \(projection.version). Run `newsroom projections rebuild \(projection.name)`.")
+        }
+        let events = try await EventStore.readAll(on: connection, after: position, limit: batchSize, logger: logger)
+        guard let last = events.last else { return 0 }
+        let relevant = until.map { limit in events.filter { $0.recordedAt <= limit } } ?? events
+        if !relevant.isEmpty {
+            try await projection.apply(relevant, in: schema, on: connection, logger: logger)
+        }
+        try await connection.query("""
+            UPDATE projection_checkpoints SET transaction_id = \(last.logPosition.transactionID), position = \(last.position),
+                events_applied = events_applied + \(relevant.count), last_event_at = coalesce(\(relevant.last?.recordedAt), last_event_at), updated_at = now()
+            WHERE schema_name = \(schema)
+            """, logger: logger)
+        return events.count
+    }
+
+    // MARK: Rebuilding and replaying
+
+    /// Builds a fresh copy beside the live one and swaps it in atomically: readers see the old
+    /// model until the swap and the new one after it, never a half-built one. A rebuild that was
+    /// killed resumes from its shadow copy's checkpoint.
+    public func rebuild(_ projection: any Projection, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> Int {
+        let live = projection.name
+        let shadow = "\(live)_rebuild"
+        let total = try await eventCount()
+        var resumed = 0
+        if try await schemaExists(shadow) {
+            let rows = try await client.query("SELECT version, events_applied FROM projection_checkpoints WHERE schema_name = \(shadow)", logger: logger)
+            var usable = false
+            for try await (version, applied) in rows.decode((Int, Int64).self) where version == projection.version {
+                usable = true
+                resumed = Int(applied)
+            }
+            if !usable { try await dropSchema(shadow) }
+        }
+        if try await !schemaExists(shadow) { try await createSchema(projection, schema: shadow, until: nil) }
+        let alreadyBuilt = resumed
+        let built = try await catchUp(projection, schema: shadow) { done in progress?(alreadyBuilt + done, total) }
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(7267, \(Self.batchLock(live)))", logger: logger)
+                while try await applyBatch(projection, schema: shadow, on: connection) > 0 {}
+                try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(live) CASCADE"), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA \(shadow) RENAME TO \(live)"), logger: logger)
+                try await connection.query("DELETE FROM projection_checkpoints WHERE schema_name = \(live)", logger: logger)
+                try await connection.query("UPDATE projection_checkpoints SET schema_name = \(live) WHERE schema_name = \(shadow)", logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+        return resumed + built
+    }
+
+    /// A point-in-time copy: the projection as it would have stood at `until`, in its own schema.
+    public func replay(_ projection: any Projection, until: Date, into schema: String) async throws -> Int {
+        guard validSchemaName(schema) else {
+            throw Failure(description: "\"\(schema)\" is not a usable schema name: use lowercase letters, digits and _, starting with a letter.")
+        }
+        if try await schemaExists(schema) {
+            throw Failure(description: "The schema \"\(schema)\" already exists. Pick another name, or drop it: DROP SCHEMA \(schema) CASCADE.")
+        }
+        try await createSchema(projection, schema: schema, until: until)
+        return try await catchUp(projection, schema: schema)
+    }
+
+    func dropSchema(_ schema: String) async throws {
+        try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
+        try await client.query("DELETE FROM projection_checkpoints WHERE schema_name = \(schema)", logger: logger)
+    }
+
+    func eventCount() async throws -> Int {
+        let rows = try await client.query("SELECT count(*)::bigint FROM events", logger: logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    // MARK: Status
+
+    public struct Status: Sendable {
+        public var name: String
+        public var version: Int
+        public var installedVersion: Int?
+        public var checkpoint: LogPosition
+        public var eventsApplied: Int
+        public var lagEvents: Int
+        public var lagSeconds: Double
+        public var runnerActive: Bool
+    }
+
+    public func status() async throws -> [Status] {
+        var result: [Status] = []
+        let active = try await runnerIsActive()
+        for projection in Projections.all {
+            var status = Status(name: projection.name, version: projection.version, installedVersion: nil, checkpoint: .start,
+                                eventsApplied: 0, lagEvents: 0, lagSeconds: 0, runnerActive: active)
+            let rows = try await client.query("SELECT version, transaction_id, position, events_applied FROM projection_checkpoints WHERE schema_name = \(projection.name)", logger: logger)
+            for try await (version, tx, position, applied) in rows.decode((Int, Int64, Int64, Int64).self) {
+                status.installedVersion = version
+                status.checkpoint = LogPosition(transactionID: tx, position: position)
+                status.eventsApplied = Int(applied)
+            }
+            let lag = try await client.query("""
+                SELECT count(*)::bigint, coalesce(extract(epoch FROM now() - min(recorded_at)), 0)::float8 FROM events
+                WHERE (transaction_id, position) > (\(String(status.checkpoint.transactionID))::xid8, \(status.checkpoint.position))
+                """, logger: logger)
+            for try await (count, seconds) in lag.decode((Int64, Double).self) {
+                status.lagEvents = Int(count)
+                status.lagSeconds = seconds
+            }
+            result.append(status)
+        }
+        return result
+    }
+
+    func runnerIsActive() async throws -> Bool {
+        let rows = try await client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND objid = 0 AND granted", logger: logger)
+        for try await count in rows.decode(Int64.self) { return count > 0 }
+        return false
+    }
+}
