@@ -84,6 +84,10 @@ let package = Package(
             dependencies: ["NewsroomEventStore", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
+            name: "NewsroomProjectionsTests",
+            dependencies: ["NewsroomApplication", "NewsroomProjections", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
             name: "NewsroomCLITests",
             dependencies: ["NewsroomEventStore", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),

@@ -1,0 +1,194 @@
+import Foundation
+import NewsroomApplication
+import NewsroomDomain
+import NewsroomEventStore
+import NewsroomProjections
+import NewsroomTestSupport
+import PostgresNIO
+import Testing
+
+@Suite("Projections")
+struct ProjectionTests {
+    @Test("a full rebuild is identical, row for row, to the read models built incrementally over a long randomized history")
+    func rebuildMatchesIncremental() async throws {
+        let room = try await TestNewsroom.make()
+        let ids = try await room.randomHistory(articles: 30, seed: 42) { try await room.catchUpAll() }
+        #expect(ids.count == 30)
+        var incremental: [String: String] = [:]
+        for projection in Projections.all { incremental[projection.name] = try await room.digest(projection.name) }
+        try await TestCluster.withStore(room.db) { store in
+            let runner = ProjectionRunner(client: store.client, logger: TestCluster.logger)
+            for projection in Projections.all { _ = try await runner.rebuild(projection) }
+        }
+        for projection in Projections.all {
+            let rebuilt = try await room.digest(projection.name)
+            #expect(rebuilt == incremental[projection.name], "\(projection.name) differs after a rebuild")
+            #expect(rebuilt.contains(":0:") == false || projection.name == "stats", "\(projection.name) has an empty table: \(rebuilt)")
+        }
+    }
+
+    @Test("drafts, spiked, unpublished and not-yet-visible articles are never in the published model")
+    func onlyVisibleArticlesArePublished() async throws {
+        let room = try await TestNewsroom.make()
+        let ids = try await room.randomHistory(articles: 16, seed: 7)
+        // One scheduled and one embargoed article, both in the future.
+        let later = ZonedInstant(instant: Date().addingTimeInterval(3600), timeZone: "Asia/Jakarta")
+        var hidden: [ArticleID] = []
+        for (n, mode) in ["schedule", "embargo"].enumerated() {
+            let id = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Nanti \(n)", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+            _ = try await room.as(room.reporters[0]) { try await $0.execute(.setByline(reporters: [BylineEntry(name: "R")], wireSource: nil), on: id, commandID: UUID()) }
+            _ = try await room.as(room.chief) { try await $0.execute(.assignEditor(login: room.chief), on: id, commandID: UUID()) }
+            _ = try await room.as(room.reporters[0]) { try await $0.execute(.submit, on: id, commandID: UUID()) }
+            _ = try await room.as(room.chief) { try await $0.execute(.approve, on: id, commandID: UUID()) }
+            let command: ArticleCommand = mode == "schedule" ? .publish(schedule: later, embargoUntil: nil) : .publish(schedule: nil, embargoUntil: later)
+            _ = try await room.as(room.chief) { try await $0.execute(command, on: id, commandID: UUID()) }
+            hidden.append(id)
+        }
+        try await room.catchUpAll()
+        let hiddenIDs = hidden
+        try await TestCluster.withStore(room.db) { store in
+            let newsroom = Newsroom(store: store)
+            var visible = Set<UUID>()
+            for try await id in try await store.client.query("SELECT article_id FROM published.visible_articles", logger: TestCluster.logger).decode(UUID.self) { visible.insert(id) }
+            var publicCount = 0
+            for id in ids + hiddenIDs {
+                let (article, _) = try await newsroom.article(id)
+                let shouldShow = article.status.isPublic && (article.visibleFrom ?? .distantFuture) <= Date()
+                if shouldShow { publicCount += 1 }
+                #expect(visible.contains(id.uuid) == shouldShow, "\(article.status.rawValue) article \(id) visible=\(visible.contains(id.uuid))")
+            }
+            #expect(publicCount > 0 && publicCount < ids.count, "the history should mix published and unpublished articles")
+            for id in hiddenIDs { #expect(!visible.contains(id.uuid)) }
+        }
+    }
+
+    @Test("published documents, the imported Tempo article included, validate against the official ninjs 3.1 schema")
+    func ninjsValidates() async throws {
+        let room = try await TestNewsroom.make()
+        _ = try await room.randomHistory(articles: 8, seed: 3)
+        let page = try TempoPage(text: String(contentsOf: CLIRunner.fixturesDirectory.appendingPathComponent("tempo-putin-kim-2023-09-14.txt"), encoding: .utf8))
+        try await TestCluster.withStore(room.db) { store in
+            try await Newsroom(store: store).addStaff(login: "yudono_yanuar_\(room.chief.suffix(5))", displayName: "Yudono Yanuar", role: .editor, commandID: UUID())
+        }
+        let report = try await room.as("yudono_yanuar_\(room.chief.suffix(5))") { try await TempoImporter(newsroom: $0).importPage(page, imageURL: nil, publish: true, commandID: UUID()) }
+        #expect(report.published)
+        try await room.catchUpAll()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ninjs-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (files, tempoJSON) = try await TestCluster.withStore(room.db) { store in
+            var files: [String] = []
+            for try await (id, json) in try await store.client.query("SELECT article_id, ninjs::text FROM published.visible_articles", logger: TestCluster.logger).decode((UUID, String).self) {
+                let file = dir.appendingPathComponent("\(id).json")
+                try json.write(to: file, atomically: true, encoding: .utf8)
+                files.append(file.path)
+            }
+            let models = ReadModels(client: store.client, logger: TestCluster.logger)
+            return (files, try await models.ninjs(articleID: report.articleID.uuid))
+        }
+        let tempoText = try #require(tempoJSON)
+        let tempo = try #require(try JSONSerialization.jsonObject(with: Data(tempoText.utf8)) as? [String: Any])
+        #expect(files.count >= 2)
+        let validator = CLIRunner.fixturesDirectory.appendingPathComponent("ninjs/validate.py").path
+        let result = try await CLIRunner.spawn("/usr/bin/env", ["python3", validator] + files, environment: ProcessInfo.processInfo.environment)
+        #expect(result.status == 0, "ninjs validation failed: \(result.stdout)\(result.stderr)")
+
+        // The Tempo article: credit and caption as descriptions on the image association.
+        #expect(tempo["language"] as? String == "id")
+        #expect(tempo["by"] as? String == "REUTERS")
+        #expect(tempo["located"] as? String == "TEMPO.CO, Jakarta")
+        let image = try #require((tempo["associations"] as? [[String: Any]])?.first { $0["type"] as? String == "picture" })
+        let descriptions = try #require(image["descriptions"] as? [[String: String]])
+        #expect(descriptions.contains { $0["role"] == "creditline" && $0["value"] == "Sputnik/Mikhail Metzel/Kremlin via REUTERS" })
+        #expect(descriptions.contains { $0["role"] == "caption" && $0["value"]?.hasPrefix("Presiden Rusia Vladimir Putin") == true })
+
+        // A document that breaks the schema is caught: the check itself can fail.
+        let broken = dir.appendingPathComponent("broken.json")
+        try #"{"uri": "urn:x", "headlines": [{"role": "main"}]}"#.write(to: broken, atomically: true, encoding: .utf8)
+        let refused = try await CLIRunner.spawn("/usr/bin/env", ["python3", validator, broken.path], environment: ProcessInfo.processInfo.environment)
+        #expect(refused.status == 1)
+    }
+
+    @Test("corrections and their notes appear; old slugs resolve to the current one")
+    func correctionsAndSlugs() async throws {
+        let room = try await TestNewsroom.make()
+        let (reporter, editor) = (room.reporters[0], room.editors[0])
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Gempa Maroko", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        for (login, command) in [(reporter, ArticleCommand.setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil)), (editor, .assignEditor(login: editor)),
+                                 (reporter, .submit), (editor, .approve), (editor, .publish(schedule: nil, embargoUntil: nil)),
+                                 (editor, .correct(note: "Jumlah korban diperbaiki", changes: ArticleFields(body: "Isi yang benar"))), (editor, .changeSlug("gempa-maroko-2023"))] {
+            _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) }
+        }
+        try await room.catchUpAll()
+        try await TestCluster.withStore(room.db) { store in
+            let rows = try await store.client.query("SELECT slug, body, corrections::text, ninjs::text FROM published.visible_articles WHERE article_id = \(id.uuid)", logger: TestCluster.logger)
+            var found = false
+            for try await (slug, body, corrections, ninjs) in rows.decode((String, String, String, String).self) {
+                found = true
+                #expect(slug == "gempa-maroko-2023")
+                #expect(body == "Isi yang benar")
+                #expect(corrections.contains("Jumlah korban diperbaiki"))
+                #expect(ninjs.contains("\"correction\""))
+            }
+            #expect(found)
+            var slugs: [String: UUID] = [:]
+            for try await (slug, article) in try await store.client.query("SELECT slug, article_id FROM published.slugs", logger: TestCluster.logger).decode((String, UUID).self) { slugs[slug] = article }
+            #expect(slugs["gempa-maroko"] == id.uuid)
+            #expect(slugs["gempa-maroko-2023"] == id.uuid)
+            #expect(try await Newsroom(store: store).resolve("gempa-maroko") == id)
+        }
+    }
+
+    @Test("an event written as ImageAttached v1 stays in the log and is read through the upcaster, by show and by the projections")
+    func upcastsOldEvents() async throws {
+        let room = try await TestNewsroom.make()
+        let (reporter, editor) = (room.reporters[0], room.editors[0])
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Foto lama", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        try await room.as(reporter) { newsroom in
+            let version = try await newsroom.store.streamVersion(StreamID("article-\(id)"))
+            _ = try await newsroom.store.append([NewEvent(type: "ImageAttached", schemaVersion: 1, payload: #"{"mediaID":"old","url":"https://example.com/old.jpg","alt":"Teks alternatif v1"}"#)],
+                                                to: StreamID("article-\(id)"), streamType: "article", expectedVersion: .exactly(version),
+                                                metadata: EventMetadata(commandID: UUID()), digest: "v1")
+        }
+        for (login, command) in [(editor, ArticleCommand.attachCaption(mediaID: "old", caption: "Keterangan", credit: "Arsip")),
+                                 (reporter, .setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil)), (editor, .assignEditor(login: editor)),
+                                 (reporter, .submit), (editor, .approve), (editor, .publish(schedule: nil, embargoUntil: nil))] {
+            _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) }
+        }
+        try await room.catchUpAll()
+        try await TestCluster.withStore(room.db) { store in
+            let stored = try await store.readStream(StreamID("article-\(id)")).first { $0.type == "ImageAttached" }
+            #expect(stored?.schemaVersion == 1)
+            let (article, _) = try await Newsroom(store: store).article(id)
+            #expect(article.images.first?.altText == "Teks alternatif v1")
+            let json = try #require(try await ReadModels(client: store.client, logger: TestCluster.logger).ninjs(articleID: id.uuid))
+            #expect(json.contains("Teks alternatif v1"))
+        }
+    }
+
+    @Test("a point-in-time replay shows what the site showed then")
+    func replayUntil() async throws {
+        let room = try await TestNewsroom.make()
+        let (reporter, editor) = (room.reporters[0], room.editors[0])
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Judul pertama", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        for (login, command) in [(reporter, ArticleCommand.setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil)), (editor, .assignEditor(login: editor)),
+                                 (reporter, .submit), (editor, .approve), (editor, .publish(schedule: nil, embargoUntil: nil))] {
+            _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let between = Date()
+        try await Task.sleep(for: .milliseconds(50))
+        _ = try await room.as(editor) { try await $0.execute(.correct(note: "Judul", changes: ArticleFields(headline: "Judul kedua")), on: id, commandID: UUID()) }
+        let schema = "then_\(UUID().uuidString.prefix(6).lowercased())"
+        try await TestCluster.withStore(room.db) { store in
+            _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).replay(PublishedArticlesProjection(), until: between, into: schema)
+            for try await headline in try await store.client.query(PostgresQuery(unsafeSQL: "SELECT headline FROM \(schema).articles"), logger: TestCluster.logger).decode(String.self) {
+                #expect(headline == "Judul pertama")
+            }
+            await #expect(throws: ProjectionRunner.Failure.self) {
+                _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).replay(PublishedArticlesProjection(), until: between, into: schema)
+            }
+        }
+        try await room.catchUpAll()
+        #expect(try await room.digest("published").isEmpty == false)
+    }
+}
