@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "newsroom", targets: ["NewsroomCLI"]),
+        .executable(name: "newsroom-bench", targets: ["NewsroomBench"]),
         .library(name: "NewsroomDomain", targets: ["NewsroomDomain"]),
         .library(name: "NewsroomEventStore", targets: ["NewsroomEventStore"]),
         .library(name: "NewsroomProjections", targets: ["NewsroomProjections"]),
@@ -68,12 +69,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmark driver Scripts/bench runs beside raw PostgreSQL baselines; not a test.
+        .executableTarget(
+            name: "NewsroomBench",
+            dependencies: ["NewsroomApplication", "NewsroomProjections", "NewsroomEventStore"]
+        ),
         // Connects tests to the throwaway PostgreSQL that Scripts/test starts.
         .target(
             name: "NewsroomTestSupport",
             dependencies: [
                 "NewsroomEventStore",
                 "NewsroomProjections",
+                "NewsroomApplication",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/NewsroomTestSupport"
@@ -86,6 +93,10 @@ let package = Package(
         .testTarget(
             name: "NewsroomProjectionsTests",
             dependencies: ["NewsroomApplication", "NewsroomProjections", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(
+            name: "NewsroomHTTPTests",
+            dependencies: ["NewsroomHTTP", "NewsroomTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "NewsroomCLITests",

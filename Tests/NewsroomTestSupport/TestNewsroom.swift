@@ -3,18 +3,17 @@ import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
 import NewsroomProjections
-import NewsroomTestSupport
 import PostgresNIO
 
 /// A newsroom on a fresh database, with staff whose logins each get their own connection pool, so
 /// every event is appended as the person who did it.
-struct TestNewsroom {
-    let db: ConnectionSettings
-    let reporters: [String]
-    let editors: [String]
-    let chief: String
+public struct TestNewsroom: Sendable {
+    public let db: ConnectionSettings
+    public let reporters: [String]
+    public let editors: [String]
+    public let chief: String
 
-    static func make() async throws -> TestNewsroom {
+    public static func make() async throws -> TestNewsroom {
         let db = try await TestCluster.freshDatabase()
         let suffix = UUID().uuidString.prefix(5).lowercased()
         let room = TestNewsroom(db: db, reporters: ["rep1_\(suffix)", "rep2_\(suffix)"], editors: ["ed1_\(suffix)", "ed2_\(suffix)"], chief: "chief_\(suffix)")
@@ -27,13 +26,13 @@ struct TestNewsroom {
         return room
     }
 
-    func `as`<T: Sendable>(_ login: String, _ body: @Sendable (Newsroom) async throws -> T) async throws -> T {
+    public func `as`<T: Sendable>(_ login: String, _ body: @Sendable (Newsroom) async throws -> T) async throws -> T {
         try await TestCluster.withStore(db.with(user: login)) { try await body(Newsroom(store: $0)) }
     }
 
     /// A randomized history: drafts, edits, bylines, images, reviews, publications, corrections,
     /// slug changes, take-downs and spikes, many of them refused by the rules along the way.
-    func randomHistory(articles: Int, seed: UInt64, afterEach: (@Sendable () async throws -> Void)? = nil) async throws -> [ArticleID] {
+    public func randomHistory(articles: Int, seed: UInt64, afterEach: (@Sendable () async throws -> Void)? = nil) async throws -> [ArticleID] {
         var rng = SeededRandom(seed: seed)
         var ids: [ArticleID] = []
         for n in 0..<articles {
@@ -67,7 +66,7 @@ struct TestNewsroom {
     }
 
     /// A digest of every table of a schema, row for row.
-    func digest(_ schema: String) async throws -> String {
+    public func digest(_ schema: String) async throws -> String {
         try await TestCluster.withStore(db) { store in
             var tables: [String] = []
             for try await name in try await store.client.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = \(schema) AND table_type = 'BASE TABLE' ORDER BY 1", logger: TestCluster.logger).decode(String.self) {
@@ -82,15 +81,15 @@ struct TestNewsroom {
         }
     }
 
-    func catchUpAll() async throws {
+    public func catchUpAll() async throws {
         try await TestCluster.withStore(db) { try await ProjectionRunner(client: $0.client, logger: TestCluster.logger, batchSize: 7).catchUpAll() }
     }
 }
 
-struct SeededRandom: RandomNumberGenerator {
+public struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E3779B97F4A7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9

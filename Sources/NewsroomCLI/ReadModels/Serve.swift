@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NewsroomEventStore
+import NewsroomHTTP
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve published articles as ninjs over HTTP (GET /articles/{slug}, /articles, /healthz, /openapi.json).",
+        discussion: "The server logs in as the read-only role newsroom_api, which can read published articles and nothing else.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "The read-only PostgreSQL role the API connects as.") var apiUser = "newsroom_api"
+    @Flag(help: "Also follow the log and keep the read models current (as --user).") var withProjector = false
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let database = try await connection.open()
+            var logger = Logger(label: "newsroom.serve")
+            logger.logLevel = .info
+            logger.info("serving", metadata: ["address": "\(host):\(port)", "role": "\(apiUser)", "projector": "\(withProjector)"])
+            try await ReadAPIServer.run(api: database.settings.with(user: apiUser, password: nonEmptyEnv("NEWSROOM_API_PASSWORD")),
+                                        projector: withProjector ? database.settings : nil, host: host, port: port, logger: logger)
+        }
+    }
+}

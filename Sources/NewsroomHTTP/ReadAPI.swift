@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import Logging
+import NewsroomEventStore
+import NewsroomProjections
+import PostgresNIO
+
+/// The public read API: published articles as ninjs. Thin: parse the request, ask the read
+/// models, format the answer.
+public struct ReadAPI: Sendable {
+    public let readModels: ReadModels
+
+    public init(readModels: ReadModels) { self.readModels = readModels }
+
+    /// News changes by the minute: caches may serve a copy for a minute and keep serving it for ten
+    /// while they fetch a fresh one.
+    static let cacheControl = "public, max-age=60, stale-while-revalidate=600"
+
+    /// Every route, in one place: the router registers these, and a test holds them against the
+    /// OpenAPI document.
+    public enum Route: String, CaseIterable, Sendable {
+        case health = "/healthz"
+        case articles = "/articles"
+        case article = "/articles/{slug}"
+        case related = "/articles/{slug}/related"
+        case openAPI = "/openapi.json"
+
+        var routerPath: String { String(rawValue.dropFirst()).replacingOccurrences(of: "{slug}", with: ":slug") }
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.middlewares.add(ErrorMiddleware())
+        for route in Route.allCases {
+            router.get(RouterPath(route.routerPath)) { request, context in
+                switch route {
+                case .health: try await health()
+                case .articles: try await list(request)
+                case .article: try await article(request, slug: try context.parameters.require("slug"))
+                case .related: try await related(slug: try context.parameters.require("slug"))
+                case .openAPI: Self.json(OpenAPIDocument.json, status: .ok)
+                }
+            }
+        }
+        return router
+    }
+
+    public static var openAPIPaths: Set<String> { Set(OpenAPIDocument.paths.keys) }
+
+    func article(_ request: Request, slug: String) async throws -> Response {
+        switch try await readModels.published(slug: slug) {
+        case .notFound:
+            throw APIError(.notFound, "No published article has the slug \"\(slug)\".")
+        case .moved(let current):
+            return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
+        case .found(let article):
+            let etag = "\"\(article.articleID.uuidString.lowercased())-v\(article.version)\""
+            var headers: HTTPFields = [.eTag: etag, .lastModified: Self.httpDate(article.lastModified), .cacheControl: Self.cacheControl]
+            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+                return Response(status: .notModified, headers: headers)
+            }
+            if request.headers[.ifNoneMatch] == nil, let since = request.headers[.ifModifiedSince].flatMap(Self.parseHTTPDate),
+               Int(article.lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
+                return Response(status: .notModified, headers: headers)
+            }
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: article.ninjs)))
+        }
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var limit = 20
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw APIError(.badRequest, "limit must be a whole number from 1 to 100, not \"\(text)\".")
+            }
+            limit = value
+        }
+        var cursor: (Date, UUID)?
+        if let text = query["cursor"] {
+            guard let decoded = Self.decodeCursor(String(text)) else {
+                throw APIError(.badRequest, "cursor \"\(text)\" is not one this API handed out; start again without it.")
+            }
+            cursor = decoded
+        }
+        let language = query["language"].map(String.init)
+        if let language, language.isEmpty || language.count > 35 { throw APIError(.badRequest, "language must be a BCP 47 tag such as id or en.") }
+        let articles = try await readModels.publishedList(section: query["section"].map(String.init), language: language, limit: limit, after: cursor)
+        var items: [Any] = []
+        for article in articles { items.append(try JSONSerialization.jsonObject(with: Data(article.ninjs.utf8))) }
+        var body: [String: Any] = ["items": items]
+        if articles.count == limit, let last = articles.last { body["next"] = Self.encodeCursor(last.visibleFrom, last.articleID) }
+        var response = Self.json(body, status: .ok)
+        response.headers[.cacheControl] = Self.cacheControl
+        return response
+    }
+
+    func related(slug: String) async throws -> Response {
+        switch try await readModels.published(slug: slug) {
+        case .notFound:
+            throw APIError(.notFound, "No published article has the slug \"\(slug)\".")
+        case .moved(let current):
+            return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)/related"])
+        case .found(let article):
+            let document = (try JSONSerialization.jsonObject(with: Data(article.ninjs.utf8)) as? [String: Any]) ?? [:]
+            let associations = (document["associations"] as? [[String: Any]]) ?? []
+            var response = Self.json([
+                "related": associations.filter { $0["rel"] as? String == "related" },
+                "editorsPick": (associations.first { $0["rel"] as? String == "editorsPick" }).map { $0 as Any } ?? NSNull(),
+            ], status: .ok)
+            response.headers[.cacheControl] = Self.cacheControl
+            return response
+        }
+    }
+
+    func health() async throws -> Response {
+        do {
+            let lag = try await readModels.lag()
+            return Self.json(["status": "ok", "database": "reachable",
+                              "projections": lag.map { ["name": $0.projection, "lagEvents": $0.events, "lagSeconds": $0.seconds] as [String: Any] }], status: .ok)
+        } catch {
+            return Self.json(["status": "unavailable", "database": "unreachable"], status: .serviceUnavailable)
+        }
+    }
+
+    // MARK: Formatting
+
+    static func json(_ object: Any, status: HTTPResponse.Status) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
+    }
+
+    static func encodeCursor(_ date: Date, _ id: UUID) -> String {
+        Data("\(date.timeIntervalSince1970)|\(id.uuidString)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeCursor(_ text: String) -> (Date, UUID)? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { return nil }
+        let parts = decoded.split(separator: "|")
+        guard parts.count == 2, let seconds = Double(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        return (Date(timeIntervalSince1970: seconds), id)
+    }
+}
+
+/// An error the client can act on: a status and a message, as JSON. Nothing else leaks.
+public struct APIError: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var message: String
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}
+
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return ReadAPI.json(["error": error.message], status: error.status)
+        } catch let error as HTTPError {
+            return ReadAPI.json(["error": error.body ?? "\(error.status.reasonPhrase)"], status: error.status)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            let unavailable = error is PSQLError || (error as? EventStoreError)?.code == .databaseUnavailable
+            return ReadAPI.json(["error": unavailable ? "The database is unavailable; try again shortly." : "Internal error."],
+                                status: unavailable ? .serviceUnavailable : .internalServerError)
+        }
+    }
+}

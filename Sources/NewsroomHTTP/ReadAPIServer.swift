@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+import Logging
+import NewsroomEventStore
+import NewsroomProjections
+import PostgresNIO
+import ServiceLifecycle
+
+/// `newsroom serve`: the read API and, optionally, the projection follower, in one service group
+/// that shuts down gracefully on SIGTERM and SIGINT.
+public enum ReadAPIServer {
+    public static func run(api: ConnectionSettings, projector: ConnectionSettings?, host: String, port: Int, logger: Logger) async throws {
+        let client = PostgresClient(configuration: api.clientConfiguration, backgroundLogger: logger)
+        let app = Application(router: ReadAPI(readModels: ReadModels(client: client, logger: logger)).router(),
+                              configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        var services: [any Service] = [client, app]
+        if let projector { services.append(FollowerService(follower: ProjectionFollower(settings: projector, logger: logger))) }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+struct FollowerService: Service {
+    let follower: ProjectionFollower
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { await follower.run() }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import NewsroomEventStore
+import PostgresNIO
+
+/// What the public read API may ask: only the published model's visible view, slugs, and lag.
+extension ReadModels {
+    public struct PublishedArticle: Sendable {
+        public var articleID: UUID
+        public var slug: String
+        public var ninjs: String
+        public var version: Int
+        public var lastModified: Date
+        public var visibleFrom: Date
+        public var related: String
+        public var editorsPick: String?
+    }
+
+    public enum SlugLookup: Sendable {
+        case found(PublishedArticle)
+        case moved(to: String)
+        case notFound
+    }
+
+    static let publishedColumns = "article_id, slug, ninjs::text, version, coalesce(last_updated_at, visible_from), visible_from, related::text, editors_pick::text"
+
+    static func decodePublished(_ rows: PostgresRowSequence) async throws -> [PublishedArticle] {
+        var articles: [PublishedArticle] = []
+        for try await (id, slug, ninjs, version, modified, visible, related, pick) in rows.decode((UUID, String, String, Int, Date, Date, String, String?).self) {
+            articles.append(PublishedArticle(articleID: id, slug: slug, ninjs: ninjs, version: version, lastModified: modified, visibleFrom: visible, related: related, editorsPick: pick))
+        }
+        return articles
+    }
+
+    /// A visible article by its current slug, or where a former slug now points.
+    public func published(slug: String) async throws -> SlugLookup {
+        let rows = try await client.query("SELECT \(unescaped: Self.publishedColumns) FROM published.visible_articles WHERE slug = \(slug)", logger: logger)
+        if let article = try await Self.decodePublished(rows).first { return .found(article) }
+        let moved = try await client.query("""
+            SELECT a.slug FROM published.slugs s JOIN published.visible_articles a ON a.article_id = s.article_id WHERE s.slug = \(slug)
+            """, logger: logger)
+        for try await current in moved.decode(String.self) { return .moved(to: current) }
+        return .notFound
+    }
+
+    /// Latest first; the cursor is the last item's (visible_from, article_id).
+    public func publishedList(section: String?, language: String?, limit: Int, after cursor: (Date, UUID)?) async throws -> [PublishedArticle] {
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.publishedColumns) FROM published.visible_articles
+            WHERE (\(section)::text IS NULL OR section = \(section)) AND (\(language)::text IS NULL OR language = \(language))
+              AND (\(cursor?.0)::timestamptz IS NULL OR (visible_from, article_id) < (\(cursor?.0), \(cursor?.1)))
+            ORDER BY visible_from DESC, article_id DESC LIMIT \(limit)
+            """, logger: logger)
+        return try await Self.decodePublished(rows)
+    }
+
+    public func lag() async throws -> [(projection: String, events: Int, seconds: Double)] {
+        var result: [(String, Int, Double)] = []
+        for try await (name, events, seconds) in try await client.query("SELECT projection, lag_events, lag_seconds FROM projection_lag()", logger: logger).decode((String, Int64, Double).self) {
+            result.append((name, Int(events), seconds))
+        }
+        return result
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NewsroomApplication
+import NewsroomDomain
+import NewsroomEventStore
+import NewsroomHTTP
+import NewsroomProjections
+import NewsroomTestSupport
+import PostgresNIO
+import Testing
+
+/// The read API through Hummingbird's testing library (no sockets), on a real database, connected
+/// as the read-only role newsroom_api.
+@Suite("The public read API")
+struct ReadAPITests {
+    struct Fixture: Sendable {
+        let room: TestNewsroom
+        let published: ArticleID
+        let hidden: [ArticleID]
+    }
+
+    static func publish(_ room: TestNewsroom, headline: String, slug: String, final: ArticleCommand = .publish(schedule: nil, embargoUntil: nil), then: [ArticleCommand] = []) async throws -> ArticleID {
+        let (reporter, editor) = (room.reporters[0], room.editors[0])
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: headline, body: "TEMPO.CO, Jakarta - Isi berita.", language: "id"), slug: slug, commandID: UUID()).articleID }
+        for (login, command) in [(reporter, ArticleCommand.setByline(reporters: [BylineEntry(name: "Rina")], wireSource: "REUTERS")), (editor, .assignEditor(login: editor)),
+                                 (editor, .relate(ArticleReference(title: "Xi Jinping dan Putin"))), (editor, .pick(ArticleReference(title: "Gempa Maroko"))),
+                                 (reporter, .submit), (editor, .approve), (editor, final)] + then.map({ (editor, $0) }) {
+            _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) }
+        }
+        return id
+    }
+
+    static func fixture() async throws -> Fixture {
+        let room = try await TestNewsroom.make()
+        let published = try await publish(room, headline: "Putin Siap Penuhi Undangan Kim Jong Un", slug: "putin-kim", then: [.changeSlug("putin-kim-jong-un")])
+        _ = try await publish(room, headline: "Berita kedua", slug: "berita-kedua")
+        _ = try await publish(room, headline: "Berita ketiga", slug: "berita-ketiga")
+        let later = ZonedInstant(instant: Date().addingTimeInterval(3600), timeZone: "Asia/Jakarta")
+        let embargoed = try await publish(room, headline: "Embargo", slug: "embargo", final: .publish(schedule: nil, embargoUntil: later))
+        let killed = try await publish(room, headline: "Ditarik", slug: "ditarik", then: [.unpublish(reason: "hukum")])
+        let draft = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Draf rahasia", body: "x"), slug: "draf-rahasia", commandID: UUID()).articleID }
+        try await room.catchUpAll()
+        return Fixture(room: room, published: published, hidden: [embargoed, killed, draft])
+    }
+
+    func withAPI(_ fixture: Fixture, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await Database.withClient(fixture.room.db.with(user: "newsroom_api"), logger: TestCluster.logger) { client in
+            let app = Application(router: ReadAPI(readModels: ReadModels(client: client, logger: TestCluster.logger)).router())
+            try await app.test(.router, body)
+        }
+    }
+
+    @Test("an article is served as a ninjs 3 document that validates, with ETag, Last-Modified and news-like caching")
+    func article() async throws {
+        let fixture = try await Self.fixture()
+        try await withAPI(fixture) { client in
+            try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.eTag]?.contains(fixture.published.description) == true)
+                #expect(response.headers[.lastModified]?.hasSuffix("GMT") == true)
+                #expect(response.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=600")
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("api-\(UUID()).json")
+                try Data(buffer: response.body).write(to: file)
+                let validator = CLIRunner.fixturesDirectory.appendingPathComponent("ninjs/validate.py").path
+                let result = try await CLIRunner.spawn("/usr/bin/env", ["python3", validator, file.path], environment: ProcessInfo.processInfo.environment)
+                #expect(result.status == 0, "\(result.stdout)")
+                let document = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(document?["uri"] as? String == "urn:newsroom:article:\(fixture.published)")
+            }
+        }
+    }
+
+    @Test("If-None-Match and If-Modified-Since answer 304; a stale ETag gets the document")
+    func conditional() async throws {
+        let fixture = try await Self.fixture()
+        try await withAPI(fixture) { client in
+            let (etag, modified) = try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get) { ($0.headers[.eTag]!, $0.headers[.lastModified]!) }
+            try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get, headers: [.ifNoneMatch: etag]) { #expect($0.status == .notModified) }
+            try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get, headers: [.ifModifiedSince: modified]) { #expect($0.status == .notModified) }
+            try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get, headers: [.ifNoneMatch: "\"stale\""]) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("an old slug answers 301 to the current one")
+    func oldSlug() async throws {
+        let fixture = try await Self.fixture()
+        try await withAPI(fixture) { client in
+            try await client.execute(uri: "/articles/putin-kim", method: .get) { response in
+                #expect(response.status == .movedPermanently)
+                #expect(response.headers[.location] == "/articles/putin-kim-jong-un")
+            }
+        }
+    }
+
+    @Test("drafts, embargoed and unpublished articles are never returned")
+    func hiddenArticles() async throws {
+        let fixture = try await Self.fixture()
+        try await withAPI(fixture) { client in
+            for slug in ["draf-rahasia", "embargo", "ditarik", "no-such-thing"] {
+                try await client.execute(uri: "/articles/\(slug)", method: .get) { response in
+                    #expect(response.status == .notFound, "\(slug)")
+                    #expect(String(buffer: response.body).contains("\"error\""))
+                }
+            }
+            try await client.execute(uri: "/articles?limit=100", method: .get) { response in
+                let items = ((try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["items"] as? [[String: Any]]) ?? []
+                #expect(items.count == 3)
+                for id in fixture.hidden { #expect(!items.contains { ($0["uri"] as? String)?.hasSuffix(id.description) == true }) }
+            }
+        }
+    }
+
+    @Test("the list pages with a cursor, latest first, without repeats; bad parameters are 400 with what was wrong")
+    func listAndBadParameters() async throws {
+        let fixture = try await Self.fixture()
+        try await withAPI(fixture) { client in
+            var seen: [String] = []
+            var uri = "/articles?limit=1&language=id"
+            for _ in 0..<5 {
+                let next: String? = try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    seen += ((object?["items"] as? [[String: Any]]) ?? []).compactMap { $0["uri"] as? String }
+                    return object?["next"] as? String
+                }
+                guard let next else { break }
+                uri = "/articles?limit=1&language=id&cursor=\(next)"
+            }
+            #expect(seen.count == 3)
+            #expect(Set(seen).count == 3)
+            for bad in ["/articles?limit=abc", "/articles?limit=0", "/articles?limit=1000", "/articles?cursor=garbage"] {
+                try await client.execute(uri: bad, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(bad)")
+                    #expect(String(buffer: response.body).contains("\"error\""))
+                }
+            }
+        }
+    }
+
+    @Test("related articles and the editor's pick; health; every route is in the OpenAPI document")
+    func relatedHealthOpenAPI() async throws {
+        let fixture = try await Self.fixture()
+        try await withAPI(fixture) { client in
+            try await client.execute(uri: "/articles/putin-kim-jong-un/related", method: .get) { response in
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect((object?["related"] as? [Any])?.count == 1)
+                #expect((object?["editorsPick"] as? [String: Any])?["rel"] as? String == "editorsPick")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"lagEvents\""))
+            }
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let paths = Set(((object?["paths"] as? [String: Any]) ?? [:]).keys)
+                #expect(paths == Set(ReadAPI.Route.allCases.map(\.rawValue)))
+            }
+        }
+    }
+
+    @Test("the API's role cannot read drafts, the desk, the audit base tables or the log")
+    func readOnlyRole() async throws {
+        let fixture = try await Self.fixture()
+        try await Database.withClient(fixture.room.db.with(user: "newsroom_api"), logger: TestCluster.logger) { client in
+            for sql in ["SELECT * FROM events", "SELECT * FROM desk.queue", "SELECT * FROM published.articles", "SELECT * FROM published.article_state",
+                        "SELECT * FROM streams", "SELECT append_events('x', 'x', 0, gen_random_uuid(), 'x', '[]')"] {
+                var state: String?
+                do { try await client.query(PostgresQuery(unsafeSQL: sql), logger: TestCluster.logger) } catch let error as PSQLError { state = error.serverInfo?[.sqlState] }
+                #expect(state == "42501", "\(sql) was allowed")
+            }
+        }
+    }
+}
