@@ -21,6 +21,7 @@ ensure_packages() {
     local missing=()
     [ -n "$(pg_bin_dir)" ] || missing+=(postgresql)
     command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
     [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
     command -v python3 >/dev/null 2>&1 || missing+=(python3)
     if [ ${#missing[@]} -gt 0 ]; then
