@@ -71,6 +71,33 @@ case "commands":
     }
     emit(["path": "commands", "writers": writers, "seconds": seconds, "commands": counts, "perSecond": Double(counts) / seconds])
 
+case "appends":
+    // The event store alone: one event per append transaction, each writer on its own stream.
+    let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
+    let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
+    let total = try await Database.withClient(settings, logger: logger, maximumConnections: writers + 1) { client in
+        let store = EventStore(client: client, logger: logger)
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    let stream = StreamID("bench-\(writer)-\(UUID())")
+                    let deadline = Date().addingTimeInterval(seconds)
+                    var version = 0
+                    while Date() < deadline {
+                        _ = try await store.append([NewEvent(type: "ArticleEdited", payload: #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#)], to: stream, streamType: "bench",
+                                                   expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID()), digest: "bench")
+                        version += 1
+                    }
+                    return version
+                }
+            }
+            var sum = 0
+            for try await count in group { sum += count }
+            return sum
+        }
+    }
+    emit(["path": "appends", "writers": writers, "seconds": seconds, "appends": total, "perSecond": Double(total) / seconds])
+
 case "history":
     let articles = Int(arguments.dropFirst().first ?? "1000") ?? 1000
     let started = Date()

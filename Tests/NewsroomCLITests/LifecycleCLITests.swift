@@ -217,6 +217,33 @@ struct LifecycleCLITests {
         }
     }
 
+    @Test("read your writes: list, audit and show --format ninjs reflect a command as soon as it returns, without a follower")
+    func readYourWrites() async throws {
+        let desk = try await Newsdesk.make()
+        let cli = desk.cli
+        let id = try await desk.draft("Gempa Maroko", body: "Isi")
+        let queue = try await cli.run(["list", "--json"], as: desk.editor)
+        #expect((queue.json as? [[String: Any]])?.contains { $0["article"] as? String == id && $0["status"] as? String == "draft" } == true)
+        #expect(try await cli.run(["show", id, "--format", "ninjs"]).status == 66)
+        for (args, user) in [(["byline", id, "--source", "Antara"], desk.reporter), (["assign-editor", id, desk.editor], desk.editor),
+                             (["submit", id], desk.reporter), (["approve", id], desk.editor), (["publish", id], desk.editor)] {
+            let out = try await cli.run(args, as: user)
+            #expect(out.status == 0, "\(args): \(out.stderr)")
+        }
+        let after = try await cli.run(["list", "--json"], as: desk.editor)
+        #expect((after.json as? [[String: Any]])?.contains { $0["article"] as? String == id } == false)
+        let ninjs = try await cli.run(["show", id, "--format", "ninjs"])
+        #expect(ninjs.status == 0)
+        #expect(ninjs.object["by"] as? String == "Antara")
+        let audit = try await cli.run(["audit", "--article", id, "--format", "json"])
+        #expect((audit.json as? [[String: Any]])?.map { $0["action"] as? String ?? "" } == ["drafted", "byline", "assign-editor", "submitted", "approved", "published"])
+        let report = try await cli.run(["audit", "report", "no-byline", "--format", "csv"])
+        #expect(report.stdout.contains(id))
+        #expect(report.stdout.contains("Antara"))
+        let status = try await cli.run(["projections", "status", "--json"])
+        #expect((status.json as? [[String: Any]])?.allSatisfy { $0["lagEvents"] as? Int == 0 } == true)
+    }
+
     @Test("no database reachable: exit 69 with what to do")
     func databaseDown() async throws {
         let cli = CLIRunner(database: try TestCluster.admin)

@@ -96,6 +96,34 @@ struct RunnerResilienceTests {
         #expect(lags.count == 20)
     }
 
+    @Test("the follower reconnects when PostgreSQL drops its connections (as in a restart) and carries on")
+    func reconnects() async throws {
+        let room = try await TestNewsroom.make()
+        try await room.catchUpAll()
+        var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
+        follower.pollInterval = .milliseconds(200)
+        let following = Task { await follower.run() }
+        defer { following.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        // Terminate every other session on the database: the follower's election, LISTEN and pool connections.
+        try await TestCluster.withStore(room.db) { store in
+            var terminated = 0
+            for try await ok in try await store.client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(room.db.database) AND pid <> pg_backend_pid()", logger: TestCluster.logger).decode(Bool.self) where ok { terminated += 1 }
+            #expect(terminated >= 2, "the follower's connections were not found")
+        }
+        let id = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Setelah restart", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        var applied = false
+        for _ in 0..<100 where !applied {
+            try await Task.sleep(for: .milliseconds(100))
+            applied = try await TestCluster.withStore(room.db) { store in
+                var found = false
+                for try await _ in try await store.client.query("SELECT 1 FROM desk.queue WHERE article_id = \(id.uuid)", logger: TestCluster.logger) { found = true }
+                return found
+            }
+        }
+        #expect(applied, "the follower did not come back after its connections were dropped")
+    }
+
     @Test("two followers: one follows, the other stands by")
     func oneActiveFollower() async throws {
         let room = try await TestNewsroom.make()
