@@ -54,11 +54,17 @@ case "commands":
             group.addTask {
                 try await Database.withClient(settings.with(user: login), logger: logger, maximumConnections: 2) { client in
                     let newsroom = Newsroom(store: EventStore(client: client, logger: logger))
-                    let id = try await newsroom.draft(ArticleFields(headline: "Bench \(login) \(UUID())", body: Bench.body(1)), slug: nil, commandID: UUID()).articleID
+                    // Articles carry about 20 events in a newsroom: start a fresh one every 20 commands,
+                    // so the fold stays the size it has in real life. The draft counts as a command.
                     let deadline = Date().addingTimeInterval(seconds)
                     var done = 0
+                    var id = ArticleID()
                     while Date() < deadline {
-                        _ = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(done)")), on: id, commandID: UUID())
+                        if done % 20 == 0 {
+                            id = try await newsroom.draft(ArticleFields(headline: "Bench \(login) \(done)", body: Bench.body(done)), slug: "bench-\(UUID().uuidString.prefix(13).lowercased())", commandID: UUID()).articleID
+                        } else {
+                            _ = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(done)")), on: id, commandID: UUID())
+                        }
                         done += 1
                     }
                     return done
@@ -124,8 +130,9 @@ case "history":
         var remaining = articles - 1
         while remaining > 0 {
             let batch = min(remaining, 200)
-            try await client.query("""
-                SELECT count(*) FROM generate_series(1, \(batch)) g, LATERAL (SELECT gen_random_uuid() AS id) n,
+            // The uuid subquery refers to g so that it runs per row, not once for the statement.
+            let rows = try await client.query("""
+                SELECT count(*)::bigint FROM generate_series(1, \(batch)) g, LATERAL (SELECT gen_random_uuid() AS id WHERE g IS NOT NULL) n,
                 LATERAL append_events('article-' || n.id, 'article', 0, gen_random_uuid(), 'bench',
                     (SELECT jsonb_agg(jsonb_build_object('event_id', gen_random_uuid(), 'event_type', e.event_type, 'schema_version', e.schema_version,
                         'payload', CASE WHEN e.event_type = 'ArticleDrafted'
@@ -134,6 +141,7 @@ case "history":
                         'metadata', e.metadata) ORDER BY e.stream_version)
                      FROM events e WHERE e.stream_id = \(stream))) a
                 """, logger: logger)
+            for try await _ in rows.decode(Int64.self) {}
             remaining -= batch
         }
     }

@@ -144,6 +144,21 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// How many committed events lie after `position`, readable or not yet. An empty batch from
+    /// `readAll` while this is above zero means an older transaction, possibly in another database
+    /// of the cluster, is still open: those events become readable when it ends. Nothing is skipped.
+    public func committedEvents(after position: LogPosition) async throws -> Int {
+        do {
+            let rows = try await client.query("""
+                SELECT count(*)::bigint FROM events WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
+                """, logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+
     /// The position of the newest event any reader may see now.
     public func head() async throws -> LogPosition {
         do {

@@ -11,6 +11,8 @@ public struct ProjectionFollower: Sendable {
     public let logger: Logger
     public var pollInterval: Duration = .seconds(1)
     public var standbyRetry: Duration = .seconds(2)
+    /// A round that takes longer than this is treated as a lost connection: start over with fresh ones.
+    public var stallTimeout: Duration = .seconds(30)
 
     public init(settings: ConnectionSettings, logger: Logger) {
         self.settings = settings
@@ -22,8 +24,6 @@ public struct ProjectionFollower: Sendable {
         while !Task.isCancelled {
             do {
                 try await followOnce(onCatchUp: onCatchUp)
-            } catch is CancellationError {
-                return
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("projection follower lost its connection; reconnecting", metadata: ["error": "\(error)"])
@@ -53,22 +53,68 @@ public struct ProjectionFollower: Sendable {
             await wakeUp.close()
         }
         defer { listening.cancel() }
-        try await Database.withClient(settings, logger: logger, maximumConnections: 4) { client in
-            let runner = ProjectionRunner(client: client, logger: logger)
-            while !Task.isCancelled {
+        // The pool runs in a task of its own that is cancelled, not awaited, when we start over:
+        // a connection that died without a word must not keep the follower waiting for it.
+        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
+        let pool = Task { await client.run() }
+        defer { pool.cancel() }
+        let runner = ProjectionRunner(client: client, logger: logger)
+        let store = EventStore(client: client, logger: logger)
+        while !Task.isCancelled {
+            let (applied, held) = try await Self.withDeadline(stallTimeout) {
                 var applied = 0
-                for projection in Projections.all { applied += try await runner.catchUp(projection) }
-                if applied > 0 { onCatchUp?(applied) }
+                var held = false
+                for projection in Projections.all {
+                    applied += try await runner.catchUp(projection)
+                    // Committed events still unread: an older transaction holds the horizon back.
+                    // Its end sends no notification, so look again shortly instead of waiting.
+                    if try await store.committedEvents(after: runner.checkpoint(projection.name)) > 0 { held = true }
+                }
                 // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
                 _ = try await election.query("SELECT 1", logger: logger)
-                if await wakeUp.isClosed { throw Failure(description: "the LISTEN connection closed") }
-                await wakeUp.wait(timeout: pollInterval)
+                return (applied, held)
             }
+            if applied > 0 { onCatchUp?(applied) }
+            if await wakeUp.isClosed { throw Failure(description: "the LISTEN connection closed") }
+            if held { try await Task.sleep(for: .milliseconds(10)) } else { await wakeUp.wait(timeout: pollInterval) }
         }
     }
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
+    /// Runs `body`, or throws when it has not finished within `limit` (a connection that died
+    /// without telling us must not stall the follower for ever).
+    static func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let race = DeadlineRace<T>()
+        let work = Task { await race.finish(with: await Result(catching: body)) }
+        let timer = Task { try? await Task.sleep(for: limit); await race.finish(with: .failure(Failure(description: "a catch-up round took longer than \(limit); reconnecting"))) }
+        defer { work.cancel(); timer.cancel() }
+        return try await race.value()
+    }
+}
+
+/// The first of two outcomes wins; the loser is abandoned rather than awaited.
+actor DeadlineRace<T: Sendable> {
+    private var outcome: Result<T, any Error>?
+    private var waiter: CheckedContinuation<Result<T, any Error>, Never>?
+
+    func finish(with result: Result<T, any Error>) {
+        guard outcome == nil else { return }
+        outcome = result
+        waiter?.resume(returning: result)
+        waiter = nil
+    }
+
+    func value() async throws -> T {
+        if let outcome { return try outcome.get() }
+        return try await withCheckedContinuation { waiter = $0 }.get()
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
 }
 
 /// A wake-up that may arrive before anyone waits for it, with a timeout as the polling fallback.

@@ -11,7 +11,7 @@ public struct ProjectionRunner: Sendable {
     public let logger: Logger
     public var batchSize: Int
 
-    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 500) {
+    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 200) {
         self.client = client
         self.logger = logger
         self.batchSize = batchSize
@@ -21,6 +21,8 @@ public struct ProjectionRunner: Sendable {
         public var description: String
     }
 
+    /// Batches stay small because a batch is a write transaction, and every reader of the log in the
+    /// cluster waits for the oldest open one (see EventStore.readAll).
     /// Advisory lock keys: (7267, schema hash) guards a schema's batches; (7268, 0) elects the one
     /// `projections run` process that follows the log.
     static func batchLock(_ schema: String) -> Int32 {
@@ -99,9 +101,27 @@ public struct ProjectionRunner: Sendable {
         }
     }
 
-    /// Brings every live projection up to date, as the read-your-writes step of the CLI.
-    public func catchUpAll() async throws {
-        for projection in Projections.all { try await catchUp(projection) }
+    /// Brings every live projection up to date, as the read-your-writes step of the CLI. An empty
+    /// batch can mean that an older transaction (anywhere in the cluster) still holds the read
+    /// horizon back; then this waits for it, up to `patience`, rather than answer without the
+    /// caller's own, already committed, events.
+    public func catchUpAll(patience: Duration = .seconds(5)) async throws {
+        let deadline = ContinuousClock.now + patience
+        let store = EventStore(client: client, logger: logger)
+        for projection in Projections.all {
+            while true {
+                try await catchUp(projection)
+                let checkpoint = try await self.checkpoint(projection.name)
+                if try await store.committedEvents(after: checkpoint) == 0 || ContinuousClock.now > deadline { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    func checkpoint(_ schema: String) async throws -> LogPosition {
+        let rows = try await client.query("SELECT transaction_id, position FROM projection_checkpoints WHERE schema_name = \(schema)", logger: logger)
+        for try await (tx, position) in rows.decode((Int64, Int64).self) { return LogPosition(transactionID: tx, position: position) }
+        return .start
     }
 
     /// One batch inside the caller's transaction.
@@ -234,7 +254,7 @@ public struct ProjectionRunner: Sendable {
     }
 
     func runnerIsActive() async throws -> Bool {
-        let rows = try await client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND objid = 0 AND granted", logger: logger)
+        let rows = try await client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND objid = 0 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", logger: logger)
         for try await count in rows.decode(Int64.self) { return count > 0 }
         return false
     }

@@ -41,6 +41,7 @@ struct RunnerResilienceTests {
         #expect(try await room.digest("audit") == before)
         let finish = try await CLIRunner(database: room.db).run(["projections", "rebuild", "audit"])
         #expect(finish.status == 0, "\(finish.stderr)")
+        try await room.catchUpAll()
         #expect(try await room.digest("audit") == before)
     }
 
@@ -56,6 +57,7 @@ struct RunnerResilienceTests {
         try await TestCluster.withStore(room.db) { store in
             for projection in Projections.all { _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).rebuild(projection) }
         }
+        try await room.catchUpAll()
         for projection in Projections.all {
             #expect(try await room.digest(projection.name) == incremental[projection.name], "\(projection.name) differs")
         }
@@ -90,9 +92,12 @@ struct RunnerResilienceTests {
             }
             return lags
         }
-        let worst = lags.max() ?? 99
-        // Well under the 10 s poll: only the NOTIFY wake-up can explain it (loose, for loaded CI machines).
-        #expect(worst < 3.0, "worst lag \(worst) s: the follower did not react to NOTIFY")
+        let sorted = lags.sorted()
+        let median = sorted[sorted.count / 2]
+        // Far under the 10 s poll: only the NOTIFY wake-up explains it. Loose bounds, because other
+        // tests' write transactions elsewhere in the cluster hold the read horizon back meanwhile.
+        #expect(median < 1.0, "median lag \(median) s: the follower did not react to NOTIFY")
+        #expect(sorted.last! < 5.0, "worst lag \(sorted.last!) s")
         #expect(lags.count == 20)
     }
 
@@ -101,6 +106,7 @@ struct RunnerResilienceTests {
         let room = try await TestNewsroom.make()
         try await room.catchUpAll()
         var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
+        follower.stallTimeout = .seconds(3)
         follower.pollInterval = .milliseconds(200)
         let following = Task { await follower.run() }
         defer { following.cancel() }
@@ -113,7 +119,7 @@ struct RunnerResilienceTests {
         }
         let id = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Setelah restart", body: "Isi"), slug: nil, commandID: UUID()).articleID }
         var applied = false
-        for _ in 0..<100 where !applied {
+        for _ in 0..<200 where !applied {
             try await Task.sleep(for: .milliseconds(100))
             applied = try await TestCluster.withStore(room.db) { store in
                 var found = false
@@ -132,7 +138,7 @@ struct RunnerResilienceTests {
         defer { a.cancel(); b.cancel() }
         try await Task.sleep(for: .seconds(1))
         try await TestCluster.withStore(room.db) { store in
-            for try await count in try await store.client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND granted", logger: TestCluster.logger).decode(Int64.self) {
+            for try await count in try await store.client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", logger: TestCluster.logger).decode(Int64.self) {
                 #expect(count == 1)
             }
             #expect(try await ProjectionRunner(client: store.client, logger: TestCluster.logger).status().allSatisfy(\.runnerActive))
