@@ -63,12 +63,12 @@ struct RunnerResilienceTests {
         }
     }
 
-    @Test("live: the follower, woken by NOTIFY (polling set to 10 s), shows each command in the audit well within a second")
+    @Test("live: the follower, woken by NOTIFY (polling set to 30 s), shows each command in the audit within seconds")
     func liveLag() async throws {
         let room = try await TestNewsroom.make()
         try await room.catchUpAll()
         var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
-        follower.pollInterval = .seconds(10)
+        follower.pollInterval = .seconds(30)
         let following = Task { await follower.run() }
         defer { following.cancel() }
         try await Task.sleep(for: .milliseconds(500))
@@ -94,10 +94,11 @@ struct RunnerResilienceTests {
         }
         let sorted = lags.sorted()
         let median = sorted[sorted.count / 2]
-        // Far under the 10 s poll: only the NOTIFY wake-up explains it. Loose bounds, because other
-        // tests' write transactions elsewhere in the cluster hold the read horizon back meanwhile.
-        #expect(median < 1.0, "median lag \(median) s: the follower did not react to NOTIFY")
-        #expect(sorted.last! < 5.0, "worst lag \(sorted.last!) s")
+        // Far under the 30 s poll: only the NOTIFY wake-up explains it. Loose bounds, because the
+        // other tests' write transactions elsewhere in the cluster hold the read horizon back
+        // meanwhile (alone, the lag is milliseconds; Scripts/bench is where lag is measured).
+        #expect(median < 3.0, "median lag \(median) s: the follower did not react to NOTIFY")
+        #expect(sorted.last! < 10.0, "worst lag \(sorted.last!) s")
         #expect(lags.count == 20)
     }
 
