@@ -23,7 +23,7 @@ struct ConnectionOptions: ParsableArguments {
                                                dataDirectory: dataDir, logger: logger)
         if database.preparedNow, let cluster = database.localCluster {
             // A new or newly migrated local database: its owner installs the read models.
-            try await Database(settings: cluster.settings(), localCluster: cluster).withClient { client in
+            _ = try await Database(settings: cluster.settings(), localCluster: cluster).withClient { client in
                 try await ProjectionRunner(client: client).installAll()
             }
         }

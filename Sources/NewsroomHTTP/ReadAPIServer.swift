@@ -23,6 +23,6 @@ public enum ReadAPIServer {
 struct FollowerService: Service {
     let follower: ProjectionFollower
     func run() async throws {
-        try await cancelWhenGracefulShutdown { await follower.run() }
+        await cancelWhenGracefulShutdown { await follower.run() }
     }
 }

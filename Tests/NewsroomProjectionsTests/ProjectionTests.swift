@@ -69,7 +69,7 @@ struct ProjectionTests {
         let room = try await TestNewsroom.make()
         _ = try await room.randomHistory(articles: 8, seed: 3)
         let page = try TempoPage(text: String(contentsOf: CLIRunner.fixturesDirectory.appendingPathComponent("tempo-putin-kim-2023-09-14.txt"), encoding: .utf8))
-        try await TestCluster.withStore(room.db) { store in
+        _ = try await TestCluster.withStore(room.db) { store in
             try await Newsroom(store: store).addStaff(login: "yudono_yanuar_\(room.chief.suffix(5))", displayName: "Yudono Yanuar", role: .editor, commandID: UUID())
         }
         let report = try await room.as("yudono_yanuar_\(room.chief.suffix(5))") { try await TempoImporter(newsroom: $0).importPage(page, imageURL: nil, publish: true, commandID: UUID()) }
