@@ -40,10 +40,10 @@ public struct Newsroom: Sendable {
     /// cannot log in), then the event on the staff stream.
     @discardableResult
     public func addStaff(login: String, displayName: String, role: StaffRole, password: String? = nil, commandID: UUID) async throws -> HandledCommand<StaffEvent> {
-        let (actor, _) = try await currentActor()
+        let (actor, staff) = try await currentActor()
         let command = StaffCommand.add(login: login, displayName: displayName, role: role)
         // Decide first so that a refused command creates no login.
-        _ = try StaffDecider.decide(command, state: try await roster(), context: actor)
+        _ = try StaffDecider.decide(command, state: staff, context: actor)
         try await store.ensureLogin(login, group: "newsroom_\(role == .administrator ? "chief" : role.rawValue)", password: password)
         return try await handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff", commandID: commandID, context: actor)
     }
@@ -173,12 +173,8 @@ extension UUID {
     /// A stable id derived from this one, for the sub-commands of one command (the slug
     /// reservation of a draft, the steps of an import), so resending the whole is idempotent.
     public func derived(_ label: String) -> UUID {
-        func fnv(_ seed: UInt64) -> UInt64 {
-            var hash = seed
-            for byte in "\(uuidString)|\(label)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-            return hash
-        }
-        let a = fnv(0xcbf29ce484222325), b = fnv(0x84222325cbf29ce4)
+        let name = "\(uuidString)|\(label)"
+        let a = StableHash.fnv1a64(name), b = StableHash.fnv1a64(name, seed: 0x84222325cbf29ce4)
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<8 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i))); bytes[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i))) }
         bytes[6] = (bytes[6] & 0x0f) | 0x50  // version 5 layout (name-based)

@@ -84,8 +84,6 @@ public struct CommandHandler: Sendable {
 
     /// Identifies a command's content, so that a resent command id can be told apart from a reused one.
     static func digest<C>(of command: C, stream: StreamID) -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in "\(stream.rawValue)|\(String(reflecting: command))".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return String(hash, radix: 16)
+        String(StableHash.fnv1a64("\(stream.rawValue)|\(String(reflecting: command))"), radix: 16)
     }
 }

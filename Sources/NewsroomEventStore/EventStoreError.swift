@@ -1,4 +1,5 @@
 import Foundation
+import NewsroomDomain
 import PostgresNIO
 
 /// Errors of the event store, as a struct with a code in the manner of `PSQLError`.
@@ -65,7 +66,7 @@ extension EventStoreError {
         case "NR001":
             let actual = detail?["actualVersion"] as? Int ?? 0
             let actor = detail?["lastActor"] as? String
-            let at = (detail?["lastRecordedAt"] as? String).flatMap(parsePostgresTimestamp)
+            let at = (detail?["lastRecordedAt"] as? String).flatMap(Instant.parse)
             let conflict = StreamConflict(streamID: stream ?? StreamID("?"), expectedVersion: expected,
                                           actualVersion: actual, lastActor: actor, lastRecordedAt: at)
             var text = "\(stream?.rawValue ?? "the stream") was changed"
@@ -87,13 +88,4 @@ extension EventStoreError {
             return EventStoreError(.server, "\(message) (SQLSTATE \(state))")
         }
     }
-}
-
-/// PostgreSQL's json rendering of timestamptz, e.g. 2026-11-27T04:30:58.123456+00:00.
-func parsePostgresTimestamp(_ text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    if let date = formatter.date(from: text) { return date }
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.date(from: text)
 }

@@ -64,9 +64,7 @@ public struct Migrator: Sendable {
 
     /// FNV-1a 64 over the file's bytes: enough to notice an edited file, no crypto dependency.
     static func checksum(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return String(hash, radix: 16)
+        String(StableHash.fnv1a64(text), radix: 16)
     }
 
     /// Applies what is missing, each file in its own transaction, under an advisory lock so two

@@ -26,9 +26,7 @@ public struct ProjectionRunner: Sendable {
     /// Advisory lock keys: (7267, schema hash) guards a schema's batches; (7268, 0) elects the one
     /// `projections run` process that follows the log.
     static func batchLock(_ schema: String) -> Int32 {
-        var hash: UInt32 = 2166136261
-        for byte in schema.utf8 { hash = (hash ^ UInt32(byte)) &* 16777619 }
-        return Int32(bitPattern: hash)
+        Int32(truncatingIfNeeded: StableHash.fnv1a64(schema))
     }
 
     // MARK: Installing

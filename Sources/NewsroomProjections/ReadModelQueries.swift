@@ -73,10 +73,6 @@ public struct ReadModels: Sendable {
         return entries
     }
 
-    public struct ReportRow: Sendable {
-        public var columns: [String: String]
-    }
-
     /// Ready-made reports: time from draft to first publication, corrections per editor, and
     /// articles published without a reporter byline.
     public func report(_ name: String, since: Date?, until: Date?) async throws -> (columns: [String], rows: [[String]]) {

@@ -1,0 +1,11 @@
+/// FNV-1a 64: a stable, dependency-free hash for identifying content (migration checksums,
+/// command digests, derived ids, lock keys). Not for security: the log's chain uses SHA-256.
+public enum StableHash {
+    public static let offsetBasis: UInt64 = 0xcbf29ce484222325
+
+    public static func fnv1a64(_ text: String, seed: UInt64 = offsetBasis) -> UInt64 {
+        var hash = seed
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return hash
+    }
+}
