@@ -30,7 +30,7 @@ struct IntegrityTests {
             #expect(await Self.sqlState { try await client.query("DELETE FROM events WHERE position = 1", logger: logger) } == "NR003")
             #expect(await Self.sqlState { try await client.query("TRUNCATE events", logger: logger) } == "NR003")
             #expect(await Self.sqlState { try await client.query("DELETE FROM commands", logger: logger) } == "NR003")
-            #expect(try await store.readAll(after: .start).count == 12)
+            #expect(try await store.committedEvents(after: .start) == 12)
         }
     }
 
@@ -49,7 +49,7 @@ struct IntegrityTests {
                 try await client.query("INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, command_id, actor, recorded_at, hash) VALUES ('x', 1, gen_random_uuid(), 'T', 1, '{}', '{}', gen_random_uuid(), 'someone', now(), '\\x00')", logger: logger)
             } == "42501")
             // Reading and appending through the store is what the role is for.
-            #expect(try await store.readAll(after: .start).count == 12)
+            #expect(try await store.committedEvents(after: .start) == 12)
             _ = try await store.append([NewEvent(type: "T", payload: "{}")], to: StreamID("article-0"), streamType: "article",
                                        expectedVersion: .exactly(4), metadata: EventMetadata(commandID: UUID()), digest: "x")
         }
