@@ -20,7 +20,7 @@ struct ConnectionOptions: ParsableArguments {
         logger.logLevel = .error
         let env = ProcessInfo.processInfo.environment
         let database = try await Database.open(environment: env, user: user ?? nonEmptyEnv("PGUSER"),
-                                               dataDirectory: dataDir, logger: logger)
+                                               dataDirectory: dataDir, readModelStamp: Self.readModelStamp, logger: logger)
         if database.preparedNow, let cluster = database.localCluster {
             // A new or newly migrated local database: its owner installs the read models.
             _ = try await Database(settings: cluster.settings(), localCluster: cluster).withClient { client in
@@ -29,6 +29,11 @@ struct ConnectionOptions: ParsableArguments {
         }
         return database
     }
+}
+
+extension ConnectionOptions {
+    /// Which read models this build keeps: a local database made by an older build gets the new ones.
+    static let readModelStamp = "|" + Projections.all.map { "\($0.name):\($0.version)" }.joined(separator: ",")
 }
 
 func nonEmptyEnv(_ key: String) -> String? {

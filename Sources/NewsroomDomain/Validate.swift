@@ -1,6 +1,6 @@
 /// Input checks shared by the deciders. Limits keep one article from swallowing the database and
 /// keep out what PostgreSQL's jsonb cannot store (NUL).
-enum Validate {
+public enum Validate {
     static func text(_ value: String, _ name: String, max: Int, required: Bool) throws(RuleViolation) {
         if required && value.trimmed.isEmpty {
             throw RuleViolation(.invalidInput, "The \(name) cannot be empty.")
@@ -43,7 +43,7 @@ enum Validate {
         }
     }
 
-    static func slug(_ slug: String) throws(RuleViolation) {
+    public static func slug(_ slug: String) throws(RuleViolation) {
         let ok = slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
         guard ok, (1...120).contains(slug.count), !slug.hasPrefix("-"), !slug.hasSuffix("-") else {
             throw RuleViolation(.invalidInput, "\"\(slug.prefix(130))\" is not a valid slug: use lowercase a-z, digits and single hyphens, up to 120 characters.")

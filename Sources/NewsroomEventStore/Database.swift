@@ -20,6 +20,7 @@ public struct Database: Sendable {
         user: String? = nil,
         dataDirectory: String? = nil,
         autoStart: Bool = true,
+        readModelStamp: String = "",
         logger: Logger = .quiet("newsroom.database")
     ) async throws -> Database {
         if let settings = try ConnectionSettings.fromEnvironment(environment, user: user) {
@@ -31,15 +32,16 @@ public struct Database: Sendable {
             if !FileManager.default.fileExists(atPath: cluster.socketPath) { try cluster.start() }
             do {
                 try await probe(cluster.settings(), logger: logger)
-                // The local database follows the checkout: apply migrations added since it was made.
-                if try cluster.appliedSchemaStamp() != Migrator(directory: Migrator.locateSchemaDirectory()).stamp {
-                    try await database.prepareLocalDatabase()
+                // The local database follows the checkout: apply migrations added since it was made,
+                // and (through preparedNow) let the caller install read models added since.
+                if try cluster.appliedSchemaStamp() != Migrator(directory: Migrator.locateSchemaDirectory()).stamp + readModelStamp {
+                    try await database.prepareLocalDatabase(readModelStamp: readModelStamp)
                     database.preparedNow = true
                 }
             } catch let error as EventStoreError where error.code == .databaseUnavailable {
                 // A stale socket after a crash, or a cluster whose database was never created.
                 try cluster.start()
-                try await database.prepareLocalDatabase()
+                try await database.prepareLocalDatabase(readModelStamp: readModelStamp)
                 database.preparedNow = true
             }
         }
@@ -53,7 +55,7 @@ public struct Database: Sendable {
     }
 
     /// Creates the embedded cluster's database if missing and applies the migrations as its owner.
-    public func prepareLocalDatabase() async throws {
+    public func prepareLocalDatabase(readModelStamp: String = "") async throws {
         guard let cluster = localCluster else { return }
         let admin = cluster.settings()
         try await Self.withClient(admin.with(database: "postgres"), logger: logger) { client in
@@ -68,7 +70,7 @@ public struct Database: Sendable {
         try await Self.withClient(admin, logger: logger) { client in
             try await migrator.migrate(client, logger: logger)
         }
-        cluster.recordSchemaStamp(migrator.stamp)
+        cluster.recordSchemaStamp(migrator.stamp + readModelStamp)
     }
 
     public func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {

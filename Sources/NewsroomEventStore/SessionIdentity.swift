@@ -69,3 +69,18 @@ extension EventStore {
         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
     }
 }
+
+extension EventStore {
+    /// SHA-256 of a bearer secret, as lowercase hex: PostgreSQL's own sha256(), the same expression
+    /// the read API uses to look a presented token up, so the two can never disagree.
+    public func sha256Hex(_ secret: String) async throws -> String {
+        do {
+            for try await digest in try await client.query("SELECT encode(sha256(convert_to(\(secret), 'UTF8')), 'hex')", logger: logger).decode(String.self) {
+                return digest
+            }
+            throw EventStoreError(.server, "sha256 returned nothing")
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+}

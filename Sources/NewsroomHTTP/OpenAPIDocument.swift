@@ -23,10 +23,27 @@ enum OpenAPIDocument {
             "parameters": [["name": "slug", "in": "path", "required": true, "schema": ["type": "string"]]],
             "responses": ["200": ["description": "related and editorsPick"], "404": ["description": "no such published article"]],
         ]],
+        "/audit": ["get": [
+            "summary": "The editorial audit trail, in log order; needs an editor's or chief's token from `newsroom token create`",
+            "security": [["bearer": []]],
+            "parameters": [
+                ["name": "article", "in": "query", "schema": ["type": "string"], "description": "article id, or any slug it was published under"],
+                ["name": "actor", "in": "query", "schema": ["type": "string"], "description": "staff login"],
+                ["name": "action", "in": "query", "schema": ["type": "string"], "description": "e.g. published, corrected, staff-added, token-issued"],
+                ["name": "since", "in": "query", "schema": ["type": "string", "format": "date-time"]],
+                ["name": "until", "in": "query", "schema": ["type": "string", "format": "date-time"]],
+                ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 1000, "default": 100]],
+                ["name": "after", "in": "query", "schema": ["type": "string"], "description": "the `next` value of the previous page"],
+            ],
+            "responses": ["200": ["description": "items, with `next` when there may be more"], "400": ["description": "bad parameter"],
+                          "401": ["description": "missing, revoked or unknown token"], "404": ["description": "endpoint off: no token exists"]],
+        ]],
+        "/metrics": ["get": ["summary": "Prometheus text: requests, latencies, projection lag", "responses": ["200": ["description": "text/plain; version=0.0.4"]]]],
         "/openapi.json": ["get": ["summary": "This document", "responses": ["200": ["description": "OpenAPI 3.1"]]]],
     ] }
 
     static var json: [String: Any] {
-        ["openapi": "3.1.0", "info": ["title": "newsroom read API", "version": "1.0.0"], "paths": paths]
+        ["openapi": "3.1.0", "info": ["title": "newsroom read API", "version": "1.1.0"], "paths": paths,
+         "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]]]]
     }
 }

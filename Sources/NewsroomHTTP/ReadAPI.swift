@@ -9,8 +9,12 @@ import PostgresNIO
 /// models, format the answer.
 public struct ReadAPI: Sendable {
     public let readModels: ReadModels
+    public let metrics: APIMetrics
 
-    public init(readModels: ReadModels) { self.readModels = readModels }
+    public init(readModels: ReadModels, metrics: APIMetrics = APIMetrics()) {
+        self.readModels = readModels
+        self.metrics = metrics
+    }
 
     /// News changes by the minute: caches may serve a copy for a minute and keep serving it for ten
     /// while they fetch a fresh one.
@@ -23,6 +27,8 @@ public struct ReadAPI: Sendable {
         case articles = "/articles"
         case article = "/articles/{slug}"
         case related = "/articles/{slug}/related"
+        case audit = "/audit"
+        case metrics = "/metrics"
         case openAPI = "/openapi.json"
 
         var routerPath: String { String(rawValue.dropFirst()).replacingOccurrences(of: "{slug}", with: ":slug") }
@@ -30,6 +36,9 @@ public struct ReadAPI: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // Outermost first: the log and the metrics see the status the error middleware settled on.
+        router.middlewares.add(RequestLogMiddleware())
+        router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.middlewares.add(ErrorMiddleware())
         for route in Route.allCases {
             router.get(RouterPath(route.routerPath)) { request, context in
@@ -38,6 +47,8 @@ public struct ReadAPI: Sendable {
                 case .articles: try await list(request)
                 case .article: try await article(request, slug: try context.parameters.require("slug"))
                 case .related: try await related(slug: try context.parameters.require("slug"))
+                case .audit: try await audit(request, logger: context.logger)
+                case .metrics: await metricsText()
                 case .openAPI: Self.json(OpenAPIDocument.json, status: .ok)
                 }
             }
@@ -114,6 +125,18 @@ public struct ReadAPI: Sendable {
         }
     }
 
+    /// Prometheus text. Lag is measured at scrape time, so it is never older than the scrape.
+    func metricsText() async -> Response {
+        do {
+            for lag in try await readModels.lag() { metrics.recordLag(projection: lag.projection, events: lag.events, seconds: lag.seconds) }
+            metrics.recordDatabaseReachable(true)
+        } catch {
+            metrics.recordDatabaseReachable(false)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+
     func health() async throws -> Response {
         do {
             let lag = try await readModels.lag()
@@ -166,9 +189,11 @@ public struct ReadAPI: Sendable {
 public struct APIError: Error, Sendable {
     public var status: HTTPResponse.Status
     public var message: String
-    public init(_ status: HTTPResponse.Status, _ message: String) {
+    public var headers: HTTPFields
+    public init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.message = message
+        self.headers = headers
     }
 }
 
@@ -177,7 +202,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return ReadAPI.json(["error": error.message], status: error.status)
+            var response = ReadAPI.json(["error": error.message], status: error.status)
+            response.headers.append(contentsOf: error.headers)
+            return response
         } catch let error as HTTPError {
             return ReadAPI.json(["error": error.body ?? "\(error.status.reasonPhrase)"], status: error.status)
         } catch {

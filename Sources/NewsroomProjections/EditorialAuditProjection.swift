@@ -61,6 +61,13 @@ public struct EditorialAuditProjection: Projection {
                 case .roleChanged(let login, let role): action = "staff-role"; summary = "made \(login) \(role.rawValue)"
                 case .memberRemoved(let login): action = "staff-removed"; summary = "removed \(login) from the staff"
                 }
+            } else if record.streamID.rawValue == "access-tokens" {
+                switch try AccessTokenEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload) {
+                case .issued(let id, let holder, let label, _):
+                    action = "token-issued"; summary = "issued audit token \(id.uuidString.lowercased()) to \(holder)"; details["label"] = label
+                case .revoked(let id):
+                    action = "token-revoked"; summary = "revoked audit token \(id.uuidString.lowercased())"
+                }
             } else {
                 continue
             }

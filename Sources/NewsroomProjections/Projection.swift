@@ -29,6 +29,7 @@ public enum Projections {
         EditorialAuditProjection(),
         DeskQueueProjection(),
         ArticleStatisticsProjection(),
+        AccessTokensProjection(),
     ]
 
     public static func named(_ name: String) -> (any Projection)? {

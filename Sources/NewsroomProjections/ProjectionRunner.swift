@@ -105,14 +105,19 @@ public struct ProjectionRunner: Sendable {
     /// caller's own, already committed, events.
     public func catchUpAll(patience: Duration = .seconds(5)) async throws {
         let deadline = ContinuousClock.now + patience
-        let store = EventStore(client: client, logger: logger)
         for projection in Projections.all {
-            while true {
-                try await catchUp(projection)
-                let checkpoint = try await self.checkpoint(projection.name)
-                if try await store.committedEvents(after: checkpoint) == 0 || ContinuousClock.now > deadline { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await catchUp(projection, until: deadline)
+        }
+    }
+
+    /// One live projection brought up to date, waiting for the read horizon up to `deadline`.
+    public func catchUp(_ projection: any Projection, until deadline: ContinuousClock.Instant) async throws {
+        let store = EventStore(client: client, logger: logger)
+        while true {
+            try await catchUp(projection)
+            let checkpoint = try await self.checkpoint(projection.name)
+            if try await store.committedEvents(after: checkpoint) == 0 || ContinuousClock.now > deadline { return }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

@@ -54,6 +54,34 @@ extension ReadModels {
         return try await Self.decodePublished(rows)
     }
 
+    /// The article a slug names, current or former, among articles ever published.
+    public func articleID(slug: String) async throws -> UUID? {
+        for try await id in try await client.query("SELECT article_id FROM published.slugs WHERE slug = \(slug)", logger: logger).decode(UUID.self) { return id }
+        return nil
+    }
+
+    /// What a presented bearer secret is worth for the audit endpoint.
+    public enum AuditAccess: Sendable, Equatable {
+        /// No valid token exists at all: the endpoint is switched off.
+        case off
+        /// No secret, or one that was revoked, never issued, or whose holder is no longer an editor.
+        case refused
+        case granted(holder: String, role: String)
+    }
+
+    public func auditAccess(presenting secret: String?) async throws -> AuditAccess {
+        let rows = try await client.query("""
+            SELECT EXISTS (SELECT 1 FROM access.valid_tokens), v.holder, v.role
+            FROM (SELECT 1) one LEFT JOIN access.valid_tokens v ON v.digest = encode(sha256(convert_to(\(secret ?? ""), 'UTF8')), 'hex')
+            """, logger: logger)
+        for try await (any, holder, role) in rows.decode((Bool, String?, String?).self) {
+            guard any else { return .off }
+            guard secret != nil, let holder, let role else { return .refused }
+            return .granted(holder: holder, role: role)
+        }
+        return .off
+    }
+
     public func lag() async throws -> [(projection: String, events: Int, seconds: Double)] {
         var result: [(String, Int, Double)] = []
         for try await (name, events, seconds) in try await client.query("SELECT projection, lag_events, lag_seconds FROM projection_lag()", logger: logger).decode((String, Int64, Double).self) {

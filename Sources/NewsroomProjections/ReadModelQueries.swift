@@ -51,8 +51,10 @@ public struct ReadModels: Sendable {
 
     public struct AuditFilter: Sendable {
         public var articleID: UUID?, actor: String?, action: String?, since: Date?, until: Date?, limit: Int
-        public init(articleID: UUID? = nil, actor: String? = nil, action: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 1000) {
-            self.articleID = articleID; self.actor = actor; self.action = action; self.since = since; self.until = until; self.limit = limit
+        /// Paging: only entries after this log position (entries come in log order).
+        public var after: Int64?
+        public init(articleID: UUID? = nil, actor: String? = nil, action: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 1000, after: Int64? = nil) {
+            self.articleID = articleID; self.actor = actor; self.action = action; self.since = since; self.until = until; self.limit = limit; self.after = after
         }
     }
 
@@ -64,7 +66,8 @@ public struct ReadModels: Sendable {
               AND (\(filter.action)::text IS NULL OR action = \(filter.action))
               AND (\(filter.since)::timestamptz IS NULL OR recorded_at >= \(filter.since))
               AND (\(filter.until)::timestamptz IS NULL OR recorded_at <= \(filter.until))
-            ORDER BY recorded_at, position LIMIT \(filter.limit)
+              AND (\(filter.after)::bigint IS NULL OR position > \(filter.after))
+            ORDER BY position LIMIT \(filter.limit)
             """, logger: logger)
         var entries: [AuditEntry] = []
         for try await (position, at, actor, article, headline, action, summary, details) in rows.decode((Int64, Date, String, UUID?, String?, String, String, String).self) {

@@ -6,12 +6,16 @@ import NewsroomHTTP
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve published articles as ninjs over HTTP (GET /articles/{slug}, /articles, /healthz, /openapi.json).",
-        discussion: "The server logs in as the read-only role newsroom_api, which can read published articles and nothing else.")
+        abstract: "Serve published articles as ninjs over HTTP (GET /articles/{slug}, /articles, /healthz, /metrics, /audit, /openapi.json).",
+        discussion: """
+            The server logs in as the read-only role newsroom_api, which can read published articles (and the audit trail, for \
+            holders of a token from `newsroom token create`) and nothing else. One log line per request goes to standard error.
+            """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "The read-only PostgreSQL role the API connects as.") var apiUser = "newsroom_api"
+    @Option(help: "Least severe log level written: trace, debug, info (one line per request), notice, warning, error.") var logLevel: Logger.Level = .info
     @Flag(help: "Also follow the log and keep the read models current (as --user).") var withProjector = false
     @OptionGroup var connection: ConnectionOptions
 
@@ -19,10 +23,12 @@ struct Serve: AsyncParsableCommand {
         try await guarded(json: connection.json) {
             let database = try await connection.open()
             var logger = Logger(label: "newsroom.serve")
-            logger.logLevel = .info
+            logger.logLevel = logLevel
             logger.info("serving", metadata: ["address": "\(host):\(port)", "role": "\(apiUser)", "projector": "\(withProjector)"])
             try await ReadAPIServer.run(api: database.settings.with(user: apiUser, password: nonEmptyEnv("NEWSROOM_API_PASSWORD")),
                                         projector: withProjector ? database.settings : nil, host: host, port: port, logger: logger)
         }
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import NewsroomProjections
+import Foundation
+
+struct RevokeToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke an audit token; the API refuses it from the moment this returns.")
+
+    @Argument(help: "The token's id, as `newsroom token list` shows it.") var tokenID: String
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var write: WriteOptions
+
+    func validate() throws {
+        guard UUID(uuidString: tokenID) != nil else {
+            throw ValidationError("TOKEN-ID must be a token's id (a UUID, see `newsroom token list`), not \"\(tokenID.prefix(80))\". The secret itself is not an id.")
+        }
+    }
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            let commandID = try write.resolvedCommandID()
+            let id = UUID(uuidString: tokenID)!
+            let result = try await withNewsroom(connection) { newsroom in
+                let result = try await newsroom.revokeAccessToken(id, commandID: commandID)
+                try await ProjectionRunner(client: newsroom.store.client).catchUp(AccessTokensProjection(), until: .now + .seconds(5))
+                return result
+            }
+            if connection.json {
+                printJSON(["tokenId": id.uuidString.lowercased(), "revoked": true, "changed": !result.events.isEmpty])
+            } else {
+                print(result.events.isEmpty ? "token \(id.uuidString.lowercased()) was already revoked" : "revoked token \(id.uuidString.lowercased())")
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// One structured line per request: method, route, path, status, duration, and the request id
+/// Hummingbird puts in the logger's metadata. Query strings are left out: they may carry names.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        context.logger.info("request", metadata: [
+            "http.method": "\(request.method.rawValue)",
+            "http.route": "\(context.endpointPath ?? "unmatched")",
+            "http.path": "\(request.uri.path)",
+            "http.status": "\(response.status.code)",
+            "duration_ms": "\(String(format: "%.3f", Double(elapsed.nanoseconds) / 1_000_000))",
+        ])
+        return response
+    }
+}
