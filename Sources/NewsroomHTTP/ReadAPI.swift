@@ -154,21 +154,8 @@ public struct ReadAPI: Sendable {
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
-    }
-
-    static func parseHTTPDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text)
-    }
+    static func httpDate(_ date: Date) -> String { HTTPDate.format(date) }
+    static func parseHTTPDate(_ text: String) -> Date? { HTTPDate.parse(text) }
 
     static func encodeCursor(_ date: Date, _ id: UUID) -> String {
         Data("\(date.timeIntervalSince1970)|\(id.uuidString)".utf8).base64EncodedString()
