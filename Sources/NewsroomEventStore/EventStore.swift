@@ -20,9 +20,6 @@ public struct EventStore: Sendable {
         self.logger = logger
     }
 
-    /// The notification channel the append transaction signals on.
-    public static let notificationChannel = "newsroom_events"
-
     /// Appends `events` to `stream` in one transaction, as the authenticated database role.
     ///
     /// `digest` identifies the command's content: the same `commandID` with the same digest returns

@@ -32,28 +32,30 @@ public struct EditorialAuditProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let states = ArticleStates(schema: schema)
+        // Article rows need the article as it stood right after each event: fold the batch once.
+        let steps = try await ArticleStates(schema: schema).steps(events, on: connection, logger: logger).steps
+        var after: [Int64: ArticleStates.Step] = [:]
+        for step in steps { after[step.record.position] = step }
+        var rows = Rows()
         for record in events {
             var articleID: UUID?
             var headline: String?
             let action: String
             let summary: String
             var details: [String: Any] = [:]
-            if record.streamID.rawValue.hasPrefix("article-") {
-                let event = try ArticleEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload)
-                // One event at a time: a row's "after" state must be the state right after its own event.
-                let after = try await states.fold([record], on: connection, logger: logger).first?.article
-                articleID = UUID(uuidString: String(record.streamID.rawValue.dropFirst("article-".count)))
-                headline = after?.headline
+            if let step = after[record.position] {
+                let event = step.event, article = step.after
+                articleID = step.id.uuid
+                headline = article.headline
                 action = event.action
                 summary = event.summary
                 if case .edited(let fields) = event { details["fields"] = fields.changedFieldNames }
                 if case .corrected(let e) = event { details["fields"] = e.changes.changedFieldNames; details["note"] = e.note }
-                if case .published = event, let after {
-                    details["reporterByline"] = !after.reporters.isEmpty
-                    details["wireSource"] = after.wireSource ?? NSNull()
+                if case .published = event {
+                    details["reporterByline"] = !article.reporters.isEmpty
+                    details["wireSource"] = article.wireSource ?? NSNull()
                 }
-                if case .publicationScheduled = event, let after { details["reporterByline"] = !after.reporters.isEmpty }
+                if case .publicationScheduled = event { details["reporterByline"] = !article.reporters.isEmpty }
             } else if record.streamID.rawValue == "staff" {
                 let event = try StaffEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload)
                 switch event {
@@ -71,12 +73,32 @@ public struct EditorialAuditProjection: Projection {
             } else {
                 continue
             }
-            let json = NinjsDocument.json(details)
-            try await connection.query("""
-                INSERT INTO \(unescaped: schema).entries (position, recorded_at, actor, article_id, headline, stream_id, stream_version, event_type, action, summary, details, command_id)
-                VALUES (\(record.position), \(record.recordedAt), \(record.actor), \(articleID), \(headline), \(record.streamID.rawValue), \(record.streamVersion),
-                        \(record.type), \(action), \(summary), \(json)::jsonb, \(record.metadata.commandID))
-                """, logger: logger)
+            rows.append(record, articleID: articleID, headline: headline, action: action, summary: summary, details: NinjsDocument.json(details))
+        }
+        guard !rows.positions.isEmpty else { return }
+        // One statement per batch. Arrays cannot hold NULL through the driver, so nullable columns
+        // travel as text with a flag.
+        try await connection.query("""
+            INSERT INTO \(unescaped: schema).entries (position, recorded_at, actor, article_id, headline, stream_id, stream_version, event_type, action, summary, details, command_id)
+            SELECT position, recorded_at, actor, NULLIF(article_id, '')::uuid, CASE WHEN has_headline THEN headline END, stream_id, stream_version, event_type, action, summary, details::jsonb, command_id
+            FROM unnest(\(rows.positions)::bigint[], \(rows.recordedAt)::timestamptz[], \(rows.actors)::text[], \(rows.articleIDs)::text[], \(rows.headlines)::text[],
+                        \(rows.hasHeadline)::bool[], \(rows.streamIDs)::text[], \(rows.streamVersions)::int[], \(rows.eventTypes)::text[], \(rows.actions)::text[],
+                        \(rows.summaries)::text[], \(rows.details)::text[], \(rows.commandIDs)::uuid[])
+                 AS r(position, recorded_at, actor, article_id, headline, has_headline, stream_id, stream_version, event_type, action, summary, details, command_id)
+            """, logger: logger)
+    }
+
+    /// The batch's rows, column by column.
+    struct Rows {
+        var positions: [Int64] = [], recordedAt: [Date] = [], actors: [String] = [], articleIDs: [String] = [], headlines: [String] = []
+        var hasHeadline: [Bool] = [], streamIDs: [String] = [], streamVersions: [Int] = [], eventTypes: [String] = [], actions: [String] = []
+        var summaries: [String] = [], details: [String] = [], commandIDs: [UUID] = []
+
+        mutating func append(_ record: RecordedEvent, articleID: UUID?, headline: String?, action: String, summary: String, details json: String) {
+            positions.append(record.position); recordedAt.append(record.recordedAt); actors.append(record.actor)
+            articleIDs.append(articleID?.uuidString ?? ""); headlines.append(headline ?? ""); hasHeadline.append(headline != nil)
+            streamIDs.append(record.streamID.rawValue); streamVersions.append(record.streamVersion); eventTypes.append(record.type)
+            actions.append(action); summaries.append(summary); details.append(json); commandIDs.append(record.metadata.commandID)
         }
     }
 }

@@ -71,8 +71,7 @@ public enum NinjsDocument {
         return object
     }
 
-    public static func json(_ document: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+    public static func json(_ document: Any) -> String {
+        JSONText.encode(document)
     }
 }

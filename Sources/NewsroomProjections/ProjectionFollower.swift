@@ -3,13 +3,18 @@ import Logging
 import NewsroomEventStore
 import PostgresNIO
 
-/// Follows the log live for every projection: woken by LISTEN/NOTIFY within milliseconds of a
-/// commit, polling as a fallback, reconnecting when PostgreSQL restarts. Exactly one follower is
+/// Follows the log live for every projection: one query every `pollInterval` asks which read
+/// models have readable events after their checkpoint, so new commits show within milliseconds
+/// (and a commit that an older open transaction kept unreadable shows as soon as it ends);
+/// reconnects when PostgreSQL restarts. Exactly one follower is
 /// active across processes and machines (a session advisory lock); the others wait as standbys.
+/// (Appends do not NOTIFY: its commit-time lock made writers of different articles wait in turn.)
 public struct ProjectionFollower: Sendable {
     public let settings: ConnectionSettings
     public let logger: Logger
-    public var pollInterval: Duration = .seconds(1)
+    public var pollInterval: Duration = .milliseconds(5)
+    /// A full round runs at least this often even when the probe saw nothing new.
+    public var fullRoundInterval: Duration = .seconds(1)
     public var standbyRetry: Duration = .seconds(2)
     /// A round that takes longer than this is treated as a lost connection: start over with fresh ones.
     public var stallTimeout: Duration = .seconds(30)
@@ -44,39 +49,30 @@ public struct ProjectionFollower: Sendable {
             try await Task.sleep(for: standbyRetry)
         }
         logger.info("following the log")
-        let listener = try await PostgresConnection.connect(configuration: settings.connectionConfiguration, id: 2, logger: logger)
-        defer { Task { try? await listener.close() } }
-        let wakeUp = WakeUp()
-        let notifications = try await listener.listen(EventStore.notificationChannel)
-        let listening = Task {
-            do { for try await _ in notifications { await wakeUp.signal() } } catch {}
-            await wakeUp.close()
-        }
-        defer { listening.cancel() }
         // The pool runs in a task of its own that is cancelled, not awaited, when we start over:
         // a connection that died without a word must not keep the follower waiting for it.
         let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         let pool = Task { await client.run() }
         defer { pool.cancel() }
         let runner = ProjectionRunner(client: client, logger: logger)
-        let store = EventStore(client: client, logger: logger)
+        var lastRound = ContinuousClock.now - fullRoundInterval
         while !Task.isCancelled {
-            let (applied, held) = try await Self.withDeadline(stallTimeout) {
-                var applied = 0
-                var held = false
-                for projection in Projections.all {
-                    applied += try await runner.catchUp(projection)
-                    // Committed events still unread: an older transaction holds the horizon back.
-                    // Its end sends no notification, so look again shortly instead of waiting.
-                    if try await store.committedEvents(after: runner.checkpoint(projection.name)) > 0 { held = true }
+            let ready = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }
+            let fullRound = ContinuousClock.now - lastRound >= fullRoundInterval
+            if !ready.isEmpty || fullRound {
+                if fullRound { lastRound = .now }
+                let applied = try await Self.withDeadline(stallTimeout) {
+                    var applied = 0
+                    for projection in Projections.all where fullRound || ready.contains(projection.name) {
+                        applied += try await runner.catchUp(projection)
+                    }
+                    // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
+                    if fullRound { _ = try await election.query("SELECT 1", logger: logger) }
+                    return applied
                 }
-                // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
-                _ = try await election.query("SELECT 1", logger: logger)
-                return (applied, held)
+                if applied > 0 { onCatchUp?(applied) }
             }
-            if applied > 0 { onCatchUp?(applied) }
-            if await wakeUp.isClosed { throw Failure(description: "the LISTEN connection closed") }
-            if held { try await Task.sleep(for: .milliseconds(10)) } else { await wakeUp.wait(timeout: pollInterval) }
+            try await Task.sleep(for: pollInterval)
         }
     }
 
@@ -114,30 +110,5 @@ actor DeadlineRace<T: Sendable> {
 extension Result where Failure == any Error {
     init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
-    }
-}
-
-/// A wake-up that may arrive before anyone waits for it, with a timeout as the polling fallback.
-actor WakeUp {
-    private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
-    private(set) var isClosed = false
-
-    func signal() {
-        if let waiter { self.waiter = nil; waiter.resume() } else { pending = true }
-    }
-
-    func close() { isClosed = true; signal() }
-
-    func wait(timeout: Duration) async {
-        if pending { pending = false; return }
-        await withCheckedContinuation { continuation in
-            waiter = continuation
-            Task { try? await Task.sleep(for: timeout); self.expire() }
-        }
-    }
-
-    private func expire() {
-        if let waiter { self.waiter = nil; waiter.resume() }
     }
 }

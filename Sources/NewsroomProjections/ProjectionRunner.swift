@@ -99,11 +99,16 @@ public struct ProjectionRunner: Sendable {
         }
     }
 
+    /// How long a read-your-writes catch-up waits for an older transaction elsewhere in the
+    /// cluster to end. Seconds are normal under heavy load (the test suite's deliberately held
+    /// transactions reached 6 s on two cores); after that the answer is given as it stands.
+    public static let readYourWritesPatience: Duration = .seconds(20)
+
     /// Brings every live projection up to date, as the read-your-writes step of the CLI. An empty
     /// batch can mean that an older transaction (anywhere in the cluster) still holds the read
     /// horizon back; then this waits for it, up to `patience`, rather than answer without the
     /// caller's own, already committed, events.
-    public func catchUpAll(patience: Duration = .seconds(5)) async throws {
+    public func catchUpAll(patience: Duration = Self.readYourWritesPatience) async throws {
         let deadline = ContinuousClock.now + patience
         for projection in Projections.all {
             try await catchUp(projection, until: deadline)
@@ -119,6 +124,21 @@ public struct ProjectionRunner: Sendable {
             if try await store.committedEvents(after: checkpoint) == 0 || ContinuousClock.now > deadline { return }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// The live projections with events readable after their checkpoint, in one query: what a
+    /// follower asks every few milliseconds, so that an idle round costs a handful of index probes.
+    public func projectionsWithReadableEvents() async throws -> Set<String> {
+        let rows = try await client.query("""
+            SELECT c.schema_name FROM projection_checkpoints c
+            WHERE c.until IS NULL AND c.schema_name NOT LIKE '%\\_rebuild' AND EXISTS (
+                SELECT 1 FROM events e
+                WHERE (e.transaction_id, e.position) > (c.transaction_id::text::xid8, c.position)
+                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot()))
+            """, logger: logger)
+        var names: Set<String> = []
+        for try await name in rows.decode(String.self) { names.insert(name) }
+        return names
     }
 
     func checkpoint(_ schema: String) async throws -> LogPosition {

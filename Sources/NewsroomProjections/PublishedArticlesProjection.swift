@@ -36,39 +36,57 @@ public struct PublishedArticlesProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
-        for changed in try await ArticleStates(schema: schema).fold(events, on: connection, logger: logger) {
-            let a = changed.article
-            let id = changed.id.uuid
+        let changed = try await ArticleStates(schema: schema).fold(events, on: connection, logger: logger)
+        guard !changed.isEmpty else { return }
+        var slugs: [String] = [], slugOwners: [UUID] = [], offSite: [UUID] = [], rows: [[String: Any]] = []
+        for item in changed {
+            let a = item.article
+            let id = item.id.uuid
             for slug in [a.slug].compactMap({ $0 }) + a.previousSlugs {
-                try await connection.query("INSERT INTO \(unescaped: schema).slugs (slug, article_id) VALUES (\(slug), \(id)) ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id", logger: logger)
+                slugs.append(slug)
+                slugOwners.append(id)
             }
             let onSite = a.status == .published || a.status == .corrected || a.status == .scheduled
             guard onSite, let visibleFrom = a.visibleFrom, let slug = a.slug else {
-                try await connection.query("DELETE FROM \(unescaped: schema).articles WHERE article_id = \(id)", logger: logger)
+                offSite.append(id)
                 continue
             }
-            let ninjs = NinjsDocument.json(NinjsDocument.make(a, id: changed.id, version: changed.version))
-            let lead = a.images.first.map { image in
-                NinjsDocument.json(["mediaId": image.mediaID, "url": image.url, "alt": image.altText, "caption": image.caption ?? "", "credit": image.credit ?? ""])
-            }
-            let reporters = NinjsDocument.json(["list": a.reporters.map { ["name": $0.name, "role": $0.role] }])
-            let corrections = NinjsDocument.json(["list": a.corrections.map { ["note": $0.note, "at": Instant.format($0.at), "fields": $0.fields] as [String: Any] }])
-            let related = NinjsDocument.json(["list": a.related.map { ["title": $0.title, "articleId": $0.articleID?.description ?? "", "url": $0.url ?? ""] }])
-            let pick = a.editorsPick.map { NinjsDocument.json(["title": $0.title, "articleId": $0.articleID?.description ?? "", "url": $0.url ?? ""]) }
-            try await connection.query("""
-                INSERT INTO \(unescaped: schema).articles (article_id, slug, headline, summary, body, reporters, wire_source, editor, dateline,
-                    lead_image, section, tags, language, first_published_at, last_updated_at, visible_from, embargoed_until,
-                    corrections, editors_pick, related, version, ninjs)
-                VALUES (\(id), \(slug), \(a.headline), \(a.summary), \(a.body), \(reporters)::jsonb -> 'list', \(a.wireSource), \(a.editor), \(a.dateline),
-                    \(lead)::jsonb, \(a.section), \(a.tags), \(a.language), \(a.firstPublishedAt ?? a.schedule?.instant), \(a.lastUpdatedAt ?? a.firstPublishedAt ?? a.schedule?.instant),
-                    \(visibleFrom), \(a.embargoUntil?.instant), \(corrections)::jsonb -> 'list', \(pick)::jsonb, \(related)::jsonb -> 'list', \(changed.version), \(ninjs)::jsonb)
-                ON CONFLICT (article_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline, summary = excluded.summary,
-                    body = excluded.body, reporters = excluded.reporters, wire_source = excluded.wire_source, editor = excluded.editor,
-                    dateline = excluded.dateline, lead_image = excluded.lead_image, section = excluded.section, tags = excluded.tags,
-                    language = excluded.language, first_published_at = excluded.first_published_at, last_updated_at = excluded.last_updated_at,
-                    visible_from = excluded.visible_from, embargoed_until = excluded.embargoed_until, corrections = excluded.corrections,
-                    editors_pick = excluded.editors_pick, related = excluded.related, version = excluded.version, ninjs = excluded.ninjs
-                """, logger: logger)
+            func instant(_ date: Date?) -> Any { date.map { Instant.format($0) as Any } ?? NSNull() }
+            func reference(_ r: ArticleReference) -> [String: Any] { ["title": r.title, "articleId": r.articleID?.description ?? "", "url": r.url ?? ""] }
+            rows.append([
+                "article_id": id.uuidString, "slug": slug, "headline": a.headline, "summary": a.summary, "body": a.body,
+                "reporters": a.reporters.map { ["name": $0.name, "role": $0.role] }, "wire_source": a.wireSource ?? NSNull(), "editor": a.editor ?? NSNull(),
+                "dateline": a.dateline,
+                "lead_image": a.images.first.map { ["mediaId": $0.mediaID, "url": $0.url, "alt": $0.altText, "caption": $0.caption ?? "", "credit": $0.credit ?? ""] as Any } ?? NSNull(),
+                "section": a.section, "tags": a.tags, "language": a.language,
+                "first_published_at": instant(a.firstPublishedAt ?? a.schedule?.instant),
+                "last_updated_at": instant(a.lastUpdatedAt ?? a.firstPublishedAt ?? a.schedule?.instant),
+                "visible_from": instant(visibleFrom), "embargoed_until": instant(a.embargoUntil?.instant),
+                "corrections": a.corrections.map { ["note": $0.note, "at": Instant.format($0.at), "fields": $0.fields] as [String: Any] },
+                "editors_pick": a.editorsPick.map { reference($0) as Any } ?? NSNull(), "related": a.related.map(reference),
+                "version": item.version, "ninjs": NinjsDocument.make(a, id: item.id, version: item.version),
+            ])
         }
+        // A slug moves to the last article that took it; keep the last claim in the batch.
+        var owner: [String: UUID] = [:]
+        for (slug, id) in zip(slugs, slugOwners) { owner[slug] = id }
+        let claimed = owner.keys.sorted()
+        try await connection.query("""
+            INSERT INTO \(unescaped: schema).slugs (slug, article_id) SELECT * FROM unnest(\(claimed)::text[], \(claimed.map { owner[$0]! })::uuid[])
+            ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id
+            """, logger: logger)
+        if !offSite.isEmpty {
+            try await connection.query("DELETE FROM \(unescaped: schema).articles WHERE article_id = ANY(\(offSite))", logger: logger)
+        }
+        guard !rows.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO \(unescaped: schema).articles SELECT * FROM jsonb_populate_recordset(NULL::\(unescaped: schema).articles, \(NinjsDocument.json(rows))::jsonb)
+            ON CONFLICT (article_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline, summary = excluded.summary,
+                body = excluded.body, reporters = excluded.reporters, wire_source = excluded.wire_source, editor = excluded.editor,
+                dateline = excluded.dateline, lead_image = excluded.lead_image, section = excluded.section, tags = excluded.tags,
+                language = excluded.language, first_published_at = excluded.first_published_at, last_updated_at = excluded.last_updated_at,
+                visible_from = excluded.visible_from, embargoed_until = excluded.embargoed_until, corrections = excluded.corrections,
+                editors_pick = excluded.editors_pick, related = excluded.related, version = excluded.version, ninjs = excluded.ninjs
+            """, logger: logger)
     }
 }

@@ -135,19 +135,4 @@ struct AppendAndReadTests {
             #expect(try await store.head() == seen.last?.logPosition)
         }
     }
-
-    @Test("an append wakes listeners on the notification channel")
-    func notifies() async throws {
-        let db = try await TestCluster.freshDatabase()
-        let connection = try await PostgresConnection.connect(configuration: db.connectionConfiguration, id: 1, logger: TestCluster.logger)
-        defer { Task { try? await connection.close() } }
-        let notifications = try await connection.listen(EventStore.notificationChannel)
-        let stream = StreamID("article-\(UUID())")
-        try await TestCluster.withStore(db) { store in
-            _ = try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
-        }
-        var iterator = notifications.makeAsyncIterator()
-        let received = try await iterator.next()
-        #expect(received?.payload == stream.rawValue)
-    }
 }

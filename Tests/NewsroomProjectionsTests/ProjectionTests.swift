@@ -25,7 +25,8 @@ struct ProjectionTests {
         for projection in Projections.all {
             let rebuilt = try await room.digest(projection.name)
             #expect(rebuilt == incremental[projection.name], "\(projection.name) differs after a rebuild")
-            #expect(rebuilt.contains(":0:") == false || projection.name == "stats", "\(projection.name) has an empty table: \(rebuilt)")
+            // No audit tokens are issued in this history, so the access model's token table stays empty.
+            #expect(rebuilt.contains(":0:") == false || ["stats", "access"].contains(projection.name), "\(projection.name) has an empty table: \(rebuilt)")
         }
     }
 

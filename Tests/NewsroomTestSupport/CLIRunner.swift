@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import NewsroomEventStore
 
 /// Runs the built `newsroom` executable against a test database, as a given PostgreSQL role.
@@ -45,6 +46,9 @@ public struct CLIRunner: Sendable {
         return try await Self.spawn(Self.executable.path, arguments, environment: env)
     }
 
+    /// Runs a process without blocking Swift's cooperative threads: on a two-core machine there
+    /// are two of them, and blocking reads there stalled every other test (their open
+    /// transactions then held the cluster's read horizon for seconds).
     public static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -54,15 +58,48 @@ public struct CLIRunner: Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        let exited = ExitSignal()
+        process.terminationHandler = { _ in exited.fire() }
         try process.run()
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        async let stdout = readToEnd(out.fileHandleForReading)
+        async let stderr = readToEnd(err.fileHandleForReading)
         let (o, e) = await (stdout, stderr)
-        process.waitUntilExit()
+        await exited.wait()
         return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
+        }
     }
 
     public static var fixturesDirectory: URL {
         TestCluster.packageDirectory.appendingPathComponent("Tests/Fixtures")
+    }
+}
+
+/// A process's exit, awaited without blocking a thread.
+final class ExitSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func fire() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.fired = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.fired { return true }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
     }
 }

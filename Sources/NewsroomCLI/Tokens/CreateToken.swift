@@ -19,7 +19,7 @@ struct CreateToken: AsyncParsableCommand {
             let label = try checkedText(label, flag: "--label") ?? ""
             let issued = try await withNewsroom(connection) { newsroom in
                 let issued = try await newsroom.issueAccessToken(holder: holder, label: label, commandID: commandID)
-                try await ProjectionRunner(client: newsroom.store.client).catchUp(AccessTokensProjection(), until: .now + .seconds(5))
+                try await ProjectionRunner(client: newsroom.store.client).catchUp(AccessTokensProjection(), until: .now + ProjectionRunner.readYourWritesPatience)
                 return issued
             }
             if connection.json {

@@ -23,7 +23,7 @@ struct RevokeToken: AsyncParsableCommand {
             let id = UUID(uuidString: tokenID)!
             let result = try await withNewsroom(connection) { newsroom in
                 let result = try await newsroom.revokeAccessToken(id, commandID: commandID)
-                try await ProjectionRunner(client: newsroom.store.client).catchUp(AccessTokensProjection(), until: .now + .seconds(5))
+                try await ProjectionRunner(client: newsroom.store.client).catchUp(AccessTokensProjection(), until: .now + ProjectionRunner.readYourWritesPatience)
                 return result
             }
             if connection.json {
