@@ -1,6 +1,7 @@
 import Foundation
 import NewsroomDomain
 import NewsroomEventStore
+import Synchronization
 
 /// The newsroom's use cases, on top of the event store: who is acting, which article a name
 /// means, and running commands through the deciders. The CLI and the HTTP API only call this.
@@ -8,6 +9,9 @@ public struct Newsroom: Sendable {
     public let store: EventStore
     public let handler: CommandHandler
     public var clock: @Sendable () -> Date
+
+    /// Who the connection logs in as never changes for a pool; asked once.
+    let identity = KnownIdentity()
 
     public init(store: EventStore, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -27,11 +31,16 @@ public struct Newsroom: Sendable {
 
     /// The acting login and the role the roster gives it (administrator for the installing account).
     public func currentActor() async throws -> (Actor, Roster) {
-        async let identity = store.sessionIdentity()
-        async let roster = self.roster()
-        let (who, staff) = try await (identity, roster)
-        let role = staff.role(of: who.login) ?? (who.isAdministrator ? .administrator : nil)
-        return (Actor(login: who.login, role: role), staff)
+        let who: SessionIdentity
+        if let known = identity.value.withLock({ $0 }) {
+            who = known
+        } else {
+            who = try await store.sessionIdentity()
+            identity.value.withLock { $0 = who }
+        }
+        let roster = try await self.roster()
+        let role = roster.role(of: who.login) ?? (who.isAdministrator ? .administrator : nil)
+        return (Actor(login: who.login, role: role), roster)
     }
 
     // MARK: Staff
@@ -121,7 +130,11 @@ public struct Newsroom: Sendable {
 
     /// Runs any other article command as the current actor.
     public func execute(_ command: ArticleCommand, on id: ArticleID, commandID: UUID, expectedVersion: Int? = nil) async throws -> HandledCommand<ArticleEvent> {
+        // The roster and the article are read side by side: one round trip before the append.
+        let handler = self.handler
+        async let current = handler.load(ArticleDecider.self, stream: Self.articleStream(id))
         let (actor, roster) = try await currentActor()
+        let loaded = try await current
         let context = ArticleContext(actor: actor, now: clock(), roster: roster)
         if case .changeSlug(let slug) = command {
             let (article, _) = try await handler.load(ArticleDecider.self, stream: Self.articleStream(id))
@@ -132,8 +145,10 @@ public struct Newsroom: Sendable {
                                              commandID: commandID.derived("slug:\(slug)"), context: slug)
             }
         }
+        let isSlugChange = if case .changeSlug = command { true } else { false }
         return try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
-                                        commandID: commandID, expectedVersion: expectedVersion, context: context)
+                                        commandID: commandID, expectedVersion: expectedVersion, context: context,
+                                        loaded: isSlugChange ? nil : loaded)
     }
 
     /// The article as it stood at `asOf` (now when nil), folded from its events.
@@ -182,4 +197,8 @@ extension UUID {
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
+}
+
+final class KnownIdentity: Sendable {
+    let value = Mutex<SessionIdentity?>(nil)
 }

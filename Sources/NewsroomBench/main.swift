@@ -5,12 +5,14 @@ import NewsroomDomain
 import NewsroomEventStore
 import NewsroomProjections
 import PostgresNIO
+import Synchronization
 
 // Measures newsroom's own paths on the database named by PG*; Scripts/bench runs the raw
 // PostgreSQL baselines in the same run and computes the ratios. Prints one JSON object.
 //   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command path
 //   newsroom-bench history ARTICLES           appends ARTICLES realistic histories (~20 events each)
 //   newsroom-bench rebuild                    rebuilds published + audit; events/s and peak RSS
+//   newsroom-bench lag SECONDS RATE           commands at RATE/s with a follower running; commit-to-row lag
 
 let logger = Logger.quiet("newsroom.bench")
 let arguments = CommandLine.arguments.dropFirst()
@@ -171,7 +173,63 @@ case "rebuild":
     results.merge(["path": "rebuild", "events": events, "seconds": seconds, "eventsPerSecond": Double(events) / seconds, "peakRSSKilobytes": peakRSSKilobytes()]) { $1 }
     emit(results)
 
+case "lag":
+    // From the moment a command's append returns (committed) to the moment its event's row is in
+    // the audit read model, with `ProjectionFollower` running as `projections run` does.
+    let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
+    let rate = Double(arguments.dropFirst(2).first ?? "100") ?? 100
+    let editor = try await Database.withClient(settings, logger: logger) { try await Bench.ensureStaff(Newsroom(store: EventStore(client: $0, logger: logger)), editors: 1)[0] }
+    let follower = ProjectionFollower(settings: settings, logger: logger)
+    let following = Task { await follower.run() }
+    let lags = try await Database.withClient(settings.with(user: editor), logger: logger) { client in
+        let runner = ProjectionRunner(client: client, logger: logger)
+        // Let the follower work off what earlier rows left behind before measuring.
+        while try await !runner.projectionsWithReadableEvents().isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        let newsroom = Newsroom(store: EventStore(client: client, logger: logger))
+        let pending = Mutex<[(position: Int64, committed: ContinuousClock.Instant)]>([])
+        let measured = Mutex<[Double]>([])
+        let done = Atomic<Bool>(false)
+        let observer = Task {
+            while !done.load(ordering: .relaxed) || !pending.withLock({ $0.isEmpty }) {
+                var newest: Int64 = 0
+                for try await position in try await client.query("SELECT coalesce(max(position), 0)::bigint FROM audit.entries", logger: logger).decode(Int64.self) { newest = position }
+                let now = ContinuousClock.now
+                let seen = pending.withLock { items in
+                    let (ready, waiting) = (items.filter { $0.position <= newest }, items.filter { $0.position > newest })
+                    items = waiting
+                    return ready
+                }
+                measured.withLock { $0 += seen.map { (now - $0.committed) / .milliseconds(1) } }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }
+        let start = ContinuousClock.now
+        var id = ArticleID()
+        var n = 0
+        while ContinuousClock.now - start < .seconds(seconds) {
+            let due = start + .seconds(Double(n) / rate)
+            if due > .now { try await Task.sleep(until: due, clock: .continuous) }
+            let position: Int64?
+            if n % 20 == 0 {
+                let drafted = try await newsroom.draft(ArticleFields(headline: "Lag \(n)", body: Bench.body(n)), slug: "lag-\(UUID().uuidString.prefix(13).lowercased())", commandID: UUID())
+                id = drafted.articleID
+                position = drafted.result.append?.lastPosition
+            } else {
+                position = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(n)")), on: id, commandID: UUID()).append?.lastPosition
+            }
+            let committed = ContinuousClock.now
+            if let position { pending.withLock { $0.append((position, committed)) } }
+            n += 1
+        }
+        done.store(true, ordering: .relaxed)
+        try await observer.value
+        return measured.withLock { $0 }.sorted()
+    }
+    following.cancel()
+    func percentile(_ p: Double) -> Double { lags.isEmpty ? 0 : lags[min(lags.count - 1, Int(Double(lags.count) * p))] }
+    emit(["path": "lag", "rate": rate, "seconds": seconds, "commands": lags.count, "p50Milliseconds": percentile(0.5), "p99Milliseconds": percentile(0.99), "maxMilliseconds": lags.last ?? 0])
+
 default:
-    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | history ARTICLES | rebuild\n".utf8))
+    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | history ARTICLES | rebuild | lag SECONDS RATE\n".utf8))
     exit(64)
 }

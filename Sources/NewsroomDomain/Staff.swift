@@ -38,6 +38,11 @@ public struct StaffMember: Sendable, Hashable, Codable {
     public var login: String
     public var displayName: String
     public var role: StaffRole
+    public init(login: String, displayName: String, role: StaffRole) {
+        self.login = login
+        self.displayName = displayName
+        self.role = role
+    }
 }
 
 public struct Roster: Sendable, Equatable {

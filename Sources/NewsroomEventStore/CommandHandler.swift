@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NewsroomDomain
+import Synchronization
 
 /// The outcome of one command: the events it produced (none when it changed nothing) and where
 /// the stream stands now.
@@ -17,8 +18,15 @@ public struct HandledCommand<Event: DomainEvent>: Sendable {
 public struct CommandHandler: Sendable {
     public let store: EventStore
     public var maximumAttempts = 5
+    /// Folded states by stream, shared by copies of this handler. A stream's past never changes,
+    /// so a cached state at version v stays true and only events after v need reading: a command
+    /// on a 20-event article reads no bodies it has already folded.
+    let states: StateCache
 
-    public init(store: EventStore) { self.store = store }
+    public init(store: EventStore, cachedStreams: Int = 10_000) {
+        self.store = store
+        self.states = StateCache(limit: cachedStreams)
+    }
 
     public func handle<D: Decider>(
         _ decider: D.Type,
@@ -27,13 +35,22 @@ public struct CommandHandler: Sendable {
         streamType: String,
         commandID: UUID,
         expectedVersion: Int? = nil,
-        context: D.Context
+        context: D.Context,
+        loaded: (D.State, Int)? = nil
     ) async throws -> HandledCommand<D.Event> {
         let digest = Self.digest(of: command, stream: stream)
         var attempt = 0
+        var preloaded = loaded
         while true {
             attempt += 1
-            let (state, version) = try await load(decider, stream: stream)
+            let state: D.State
+            let version: Int
+            if let preloaded {
+                (state, version) = preloaded
+            } else {
+                (state, version) = try await load(decider, stream: stream)
+            }
+            preloaded = nil
             if let expectedVersion, expectedVersion != version {
                 let conflict = try await store.readStream(stream).last
                 throw EventStoreError(.conflict, "\(stream) was changed\(conflict.map { " by \($0.actor) at \(Instant.format($0.recordedAt))" } ?? ""); you expected version \(expectedVersion), it is \(version). Look at `newsroom history` and retry with --expect-version \(version).",
@@ -60,6 +77,9 @@ public struct CommandHandler: Sendable {
                 let result = try await store.append(newEvents, to: stream, streamType: streamType,
                                                     expectedVersion: version == 0 ? .noStream : .exactly(version),
                                                     metadata: EventMetadata(commandID: commandID), digest: digest)
+                if !result.wasDuplicate, result.streamVersion == version + events.count {
+                    states.store(events.reduce(state, D.evolve), version: result.streamVersion, for: stream, as: D.self)
+                }
                 return HandledCommand(events: result.wasDuplicate ? [] : events, streamVersion: result.streamVersion, append: result)
             } catch let error as EventStoreError where error.code == .conflict && expectedVersion == nil && attempt < maximumAttempts {
                 continue
@@ -75,15 +95,55 @@ public struct CommandHandler: Sendable {
         return HandledCommand(events: [], streamVersion: earlier.result.streamVersion, append: earlier.result)
     }
 
-    /// The stream's current state and version, folded from the log.
+    /// The stream's current state and version, folded from the log (now: from the cached state
+    /// plus whatever was appended since).
     public func load<D: Decider>(_ decider: D.Type, stream: StreamID, asOf: Date? = nil) async throws -> (D.State, Int) {
-        let records = try await store.readStream(stream, asOf: asOf)
-        let events = try records.map { try D.Event.decode(typeName: $0.type, schemaVersion: $0.schemaVersion, payload: $0.payload) }
-        return (D.fold(events), records.last?.streamVersion ?? 0)
+        if asOf != nil {
+            let records = try await store.readStream(stream, asOf: asOf)
+            let events = try records.map { try D.Event.decode(typeName: $0.type, schemaVersion: $0.schemaVersion, payload: $0.payload) }
+            return (D.fold(events), records.last?.streamVersion ?? 0)
+        }
+        let (cached, cachedVersion) = states.state(for: stream, as: D.self) ?? (D.initialState, 0)
+        let records = try await store.readStream(stream, afterVersion: cachedVersion)
+        var state = cached
+        for record in records {
+            state = D.evolve(state, try D.Event.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload))
+        }
+        let version = records.last?.streamVersion ?? cachedVersion
+        if !records.isEmpty { states.store(state, version: version, for: stream, as: D.self) }
+        return (state, version)
     }
 
     /// Identifies a command's content, so that a resent command id can be told apart from a reused one.
     static func digest<C>(of command: C, stream: StreamID) -> String {
         String(StableHash.fnv1a64("\(stream.rawValue)|\(String(reflecting: command))"), radix: 16)
+    }
+}
+
+/// States folded so far, by stream and decider. Bounded: past the limit it starts over, which
+/// costs a full read per stream, never a wrong answer.
+final class StateCache: Sendable {
+    struct Key: Hashable { var stream: String; var decider: ObjectIdentifier }
+    struct Entry: @unchecked Sendable { var state: Any; var version: Int }  // state is the decider's Sendable State
+    private let entries = Mutex<[Key: Entry]>([:])
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func state<D: Decider>(for stream: StreamID, as decider: D.Type) -> (D.State, Int)? {
+        entries.withLock { entries in
+            guard let entry = entries[Key(stream: stream.rawValue, decider: ObjectIdentifier(decider))], let state = entry.state as? D.State else { return nil }
+            return (state, entry.version)
+        }
+    }
+
+    func store<D: Decider>(_ state: D.State, version: Int, for stream: StreamID, as decider: D.Type) {
+        guard limit > 0 else { return }
+        entries.withLock { entries in
+            let key = Key(stream: stream.rawValue, decider: ObjectIdentifier(decider))
+            if let existing = entries[key], existing.version >= version { return }
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(state: state, version: version)
+        }
     }
 }

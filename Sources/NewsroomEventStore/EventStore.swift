@@ -70,12 +70,13 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// The events of one stream in version order, optionally only up to a version or an instant.
-    public func readStream(_ stream: StreamID, upToVersion: Int? = nil, asOf: Date? = nil) async throws -> [RecordedEvent] {
+    /// The events of one stream in version order, optionally only after a version (what a cached
+    /// state has not seen), up to a version, or up to an instant.
+    public func readStream(_ stream: StreamID, afterVersion: Int = 0, upToVersion: Int? = nil, asOf: Date? = nil) async throws -> [RecordedEvent] {
         do {
             let rows = try await client.query("""
                 SELECT \(unescaped: Self.columns) FROM events
-                WHERE stream_id = \(stream.rawValue)
+                WHERE stream_id = \(stream.rawValue) AND stream_version > \(afterVersion)
                   AND (\(upToVersion)::integer IS NULL OR stream_version <= \(upToVersion))
                   AND (\(asOf)::timestamptz IS NULL OR recorded_at <= \(asOf))
                 ORDER BY stream_version
