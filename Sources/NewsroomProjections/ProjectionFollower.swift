@@ -62,9 +62,13 @@ public struct ProjectionFollower: Sendable {
             if !ready.isEmpty || fullRound {
                 if fullRound { lastRound = .now }
                 let applied = try await Self.withDeadline(stallTimeout) {
+                    // Read models are independent: bring them up to date side by side.
                     var applied = 0
-                    for projection in Projections.all where fullRound || ready.contains(projection.name) {
-                        applied += try await runner.catchUp(projection)
+                    try await withThrowingTaskGroup(of: Int.self) { group in
+                        for projection in Projections.all where fullRound || ready.contains(projection.name) {
+                            group.addTask { try await runner.catchUp(projection) }
+                        }
+                        for try await count in group { applied += count }
                     }
                     // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
                     if fullRound { _ = try await election.query("SELECT 1", logger: logger) }
