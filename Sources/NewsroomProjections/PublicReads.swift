@@ -62,7 +62,7 @@ extension ReadModels {
 
     /// What a presented bearer secret is worth for the audit endpoint.
     public enum AuditAccess: Sendable, Equatable {
-        /// No valid token exists at all: the endpoint is switched off.
+        /// No valid token exists at all, and none was presented: the endpoint is switched off.
         case off
         /// No secret, or one that was revoked, never issued, or whose holder is no longer an editor.
         case refused
@@ -75,7 +75,8 @@ extension ReadModels {
             FROM (SELECT 1) one LEFT JOIN access.valid_tokens v ON v.digest = encode(sha256(convert_to(\(secret ?? ""), 'UTF8')), 'hex')
             """, logger: logger)
         for try await (any, holder, role) in rows.decode((Bool, String?, String?).self) {
-            guard any else { return .off }
+            // A presented token is judged even when none is valid: "revoked" says more than "off".
+            guard any else { return secret == nil ? .off : .refused }
             guard secret != nil, let holder, let role else { return .refused }
             return .granted(holder: holder, role: role)
         }
