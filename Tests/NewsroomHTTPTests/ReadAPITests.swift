@@ -107,6 +107,15 @@ struct ReadAPITests {
                 let items = ((try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["items"] as? [[String: Any]]) ?? []
                 #expect(items.count == 3)
                 for id in fixture.hidden { #expect(!items.contains { ($0["uri"] as? String)?.hasSuffix(id.description) == true }) }
+                // Every document the list serves is a whole ninjs 3 document too.
+                let files = try items.map { item in
+                    let file = FileManager.default.temporaryDirectory.appendingPathComponent("api-list-\(UUID()).json")
+                    try JSONSerialization.data(withJSONObject: item).write(to: file)
+                    return file.path
+                }
+                let validator = CLIRunner.fixturesDirectory.appendingPathComponent("ninjs/validate.py").path
+                let result = try await CLIRunner.spawn("/usr/bin/env", ["python3", validator] + files, environment: ProcessInfo.processInfo.environment)
+                #expect(result.status == 0, "\(result.stdout)")
             }
         }
     }
