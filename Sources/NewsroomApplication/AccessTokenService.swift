@@ -1,6 +1,7 @@
 import Foundation
 import NewsroomDomain
 import NewsroomEventStore
+import NewsroomProjections
 
 /// Audit tokens for the read API: issued and revoked through the `AccessTokenDecider`, stored in
 /// the log as SHA-256 digests only.
@@ -19,7 +20,8 @@ extension Newsroom {
         try await handler.load(AccessTokenDecider.self, stream: Self.accessTokenStream).0
     }
 
-    /// Issues a token for `holder` (default: the acting login). Resending the same command id
+    /// Issues a token for `holder` (default: the acting login), usable as soon as this returns.
+    /// Resending the same command id
     /// cannot show the secret again: the first answer was the only one.
     public func issueAccessToken(holder: String?, label: String, commandID: UUID) async throws -> IssuedToken {
         let (actor, roster) = try await currentActor()
@@ -29,14 +31,23 @@ extension Newsroom {
         let command = AccessTokenCommand.issue(tokenID: tokenID, holder: holder ?? actor.login, label: label, digest: digest)
         let handled = try await handler.handle(AccessTokenDecider.self, command: command, stream: Self.accessTokenStream, streamType: "access-tokens",
                                                commandID: commandID, context: AccessTokenContext(actor: actor, roster: roster))
+        try await refreshAccessModel()
         return IssuedToken(tokenID: tokenID, holder: holder ?? actor.login, secret: secret, wasDuplicate: handled.wasDuplicate)
     }
 
     @discardableResult
     public func revokeAccessToken(_ tokenID: UUID, commandID: UUID) async throws -> HandledCommand<AccessTokenEvent> {
         let (actor, roster) = try await currentActor()
-        return try await handler.handle(AccessTokenDecider.self, command: .revoke(tokenID: tokenID), stream: Self.accessTokenStream, streamType: "access-tokens",
-                                        commandID: commandID, context: AccessTokenContext(actor: actor, roster: roster))
+        let handled = try await handler.handle(AccessTokenDecider.self, command: .revoke(tokenID: tokenID), stream: Self.accessTokenStream, streamType: "access-tokens",
+                                               commandID: commandID, context: AccessTokenContext(actor: actor, roster: roster))
+        try await refreshAccessModel()
+        return handled
+    }
+
+    /// The read API checks tokens in the access read model: bring it up to date before returning,
+    /// so a new token works, and a revoked one is refused, from the moment the command returns.
+    func refreshAccessModel() async throws {
+        try await ProjectionRunner(client: store.client).catchUp(AccessTokensProjection(), until: .now + ProjectionRunner.readYourWritesPatience)
     }
 
     /// 32 random bytes, URL-safe base64, with a prefix that makes a leaked token easy to recognise

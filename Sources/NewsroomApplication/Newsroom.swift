@@ -137,7 +137,7 @@ public struct Newsroom: Sendable {
         let loaded = try await current
         let context = ArticleContext(actor: actor, now: clock(), roster: roster)
         if case .changeSlug(let slug) = command {
-            let (article, _) = try await handler.load(ArticleDecider.self, stream: Self.articleStream(id))
+            let article = loaded.0
             if article.slug != slug {
                 // Check the rules before taking the slug, then take it, then record the change.
                 _ = try ArticleDecider.decide(command, state: article, context: context)
@@ -145,10 +145,9 @@ public struct Newsroom: Sendable {
                                              commandID: commandID.derived("slug:\(slug)"), context: slug)
             }
         }
-        let isSlugChange = if case .changeSlug = command { true } else { false }
+        // Taking a slug writes the slug's stream, not the article's: what was loaded still holds.
         return try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
-                                        commandID: commandID, expectedVersion: expectedVersion, context: context,
-                                        loaded: isSlugChange ? nil : loaded)
+                                        commandID: commandID, expectedVersion: expectedVersion, context: context, loaded: loaded)
     }
 
     /// The article as it stood at `asOf` (now when nil), folded from its events.

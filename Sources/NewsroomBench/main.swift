@@ -38,6 +38,27 @@ enum Bench {
 static let paragraph = "Presiden Rusia Vladimir Putin menerima undangan Kim Jong Un untuk mengunjungi Korea Utara, sehingga memicu kekhawatiran Amerika Serikat bahwa kebangkitan poros Moskow-Pyongyang dapat memperkuat militer Rusia di Ukraina. "
 static func body(_ n: Int) -> String { String(repeating: paragraph, count: 14 + n % 22) }  // 3-8 KB
 
+/// Runs `body` for writers 0..<count at once; the total of what they return.
+static func summed(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> Int) async throws -> Int {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        for writer in 0..<count { group.addTask { try await body(writer) } }
+        var total = 0
+        for try await part in group { total += part }
+        return total
+    }
+}
+
+/// Calls `step` with 0, 1, 2, ... until `seconds` have passed; returns how many calls ran.
+static func repeatFor(_ seconds: Double, _ step: (Int) async throws -> Void) async throws -> Int {
+    let deadline = Date().addingTimeInterval(seconds)
+    var done = 0
+    while Date() < deadline {
+        try await step(done)
+        done += 1
+    }
+    return done
+}
+
 /// Staff for the benchmark, as the administrator (idempotent).
 static func ensureStaff(_ newsroom: Newsroom, editors: Int) async throws -> [String] {
     let logins = (0..<editors).map { "bench_editor_\($0)" }
@@ -51,31 +72,21 @@ case "commands":
     let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
     let logins = try await Database.withClient(settings, logger: logger) { try await Bench.ensureStaff(Newsroom(store: EventStore(client: $0, logger: logger)), editors: writers) }
-    let counts = try await withThrowingTaskGroup(of: Int.self) { group in
-        for login in logins {
-            group.addTask {
-                try await Database.withClient(settings.with(user: login), logger: logger, maximumConnections: 2) { client in
-                    let newsroom = Newsroom(store: EventStore(client: client, logger: logger))
-                    // Articles carry about 20 events in a newsroom: start a fresh one every 20 commands,
-                    // so the fold stays the size it has in real life. The draft counts as a command.
-                    let deadline = Date().addingTimeInterval(seconds)
-                    var done = 0
-                    var id = ArticleID()
-                    while Date() < deadline {
-                        if done % 20 == 0 {
-                            id = try await newsroom.draft(ArticleFields(headline: "Bench \(login) \(done)", body: Bench.body(done)), slug: "bench-\(UUID().uuidString.prefix(13).lowercased())", commandID: UUID()).articleID
-                        } else {
-                            _ = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(done)")), on: id, commandID: UUID())
-                        }
-                        done += 1
-                    }
-                    return done
+    let counts = try await Bench.summed(writers) { writer in
+        let login = logins[writer]
+        return try await Database.withClient(settings.with(user: login), logger: logger, maximumConnections: 2) { client in
+            let newsroom = Newsroom(store: EventStore(client: client, logger: logger))
+            // Articles carry about 20 events in a newsroom: start a fresh one every 20 commands,
+            // so the fold stays the size it has in real life. The draft counts as a command.
+            var id = ArticleID()
+            return try await Bench.repeatFor(seconds) { done in
+                if done % 20 == 0 {
+                    id = try await newsroom.draft(ArticleFields(headline: "Bench \(login) \(done)", body: Bench.body(done)), slug: "bench-\(UUID().uuidString.prefix(13).lowercased())", commandID: UUID()).articleID
+                } else {
+                    _ = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(done)")), on: id, commandID: UUID())
                 }
             }
         }
-        var total = 0
-        for try await count in group { total += count }
-        return total
     }
     emit(["path": "commands", "writers": writers, "seconds": seconds, "commands": counts, "perSecond": Double(counts) / seconds])
 
@@ -85,23 +96,12 @@ case "appends":
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
     let total = try await Database.withClient(settings, logger: logger, maximumConnections: writers + 1) { client in
         let store = EventStore(client: client, logger: logger)
-        return try await withThrowingTaskGroup(of: Int.self) { group in
-            for writer in 0..<writers {
-                group.addTask {
-                    let stream = StreamID("bench-\(writer)-\(UUID())")
-                    let deadline = Date().addingTimeInterval(seconds)
-                    var version = 0
-                    while Date() < deadline {
-                        _ = try await store.append([NewEvent(type: "ArticleEdited", payload: #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#)], to: stream, streamType: "bench",
-                                                   expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID()), digest: "bench")
-                        version += 1
-                    }
-                    return version
-                }
+        return try await Bench.summed(writers) { writer in
+            let stream = StreamID("bench-\(writer)-\(UUID())")
+            return try await Bench.repeatFor(seconds) { version in
+                _ = try await store.append([NewEvent(type: "ArticleEdited", payload: #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#)], to: stream, streamType: "bench",
+                                           expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID()), digest: "bench")
             }
-            var sum = 0
-            for try await count in group { sum += count }
-            return sum
         }
     }
     emit(["path": "appends", "writers": writers, "seconds": seconds, "appends": total, "perSecond": Double(total) / seconds])

@@ -66,11 +66,11 @@ public struct ReadAPI: Sendable {
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
         case .found(let article):
             let etag = "\"\(article.articleID.uuidString.lowercased())-v\(article.version)\""
-            var headers: HTTPFields = [.eTag: etag, .lastModified: Self.httpDate(article.lastModified), .cacheControl: Self.cacheControl]
+            var headers: HTTPFields = [.eTag: etag, .lastModified: HTTPDate.format(article.lastModified), .cacheControl: Self.cacheControl]
             if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
                 return Response(status: .notModified, headers: headers)
             }
-            if request.headers[.ifNoneMatch] == nil, let since = request.headers[.ifModifiedSince].flatMap(Self.parseHTTPDate),
+            if request.headers[.ifNoneMatch] == nil, let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
                Int(article.lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
                 return Response(status: .notModified, headers: headers)
             }
@@ -153,9 +153,6 @@ public struct ReadAPI: Sendable {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
-
-    static func httpDate(_ date: Date) -> String { HTTPDate.format(date) }
-    static func parseHTTPDate(_ text: String) -> Date? { HTTPDate.parse(text) }
 
     static func encodeCursor(_ date: Date, _ id: UUID) -> String {
         Data("\(date.timeIntervalSince1970)|\(id.uuidString)".utf8).base64EncodedString()

@@ -38,14 +38,13 @@ public struct PublishedArticlesProjection: Projection {
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         let changed = try await ArticleStates(schema: schema).fold(events, on: connection, logger: logger)
         guard !changed.isEmpty else { return }
-        var slugs: [String] = [], slugOwners: [UUID] = [], offSite: [UUID] = [], rows: [[String: Any]] = []
+        // A slug belongs to the last article in the batch that took it.
+        var owner: [String: UUID] = [:]
+        var offSite: [UUID] = [], rows: [[String: Any]] = []
         for item in changed {
             let a = item.article
             let id = item.id.uuid
-            for slug in [a.slug].compactMap({ $0 }) + a.previousSlugs {
-                slugs.append(slug)
-                slugOwners.append(id)
-            }
+            for slug in [a.slug].compactMap({ $0 }) + a.previousSlugs { owner[slug] = id }
             let onSite = a.status == .published || a.status == .corrected || a.status == .scheduled
             guard onSite, let visibleFrom = a.visibleFrom, let slug = a.slug else {
                 offSite.append(id)
@@ -67,9 +66,6 @@ public struct PublishedArticlesProjection: Projection {
                 "version": item.version, "ninjs": NinjsDocument.make(a, id: item.id, version: item.version),
             ])
         }
-        // A slug moves to the last article that took it; keep the last claim in the batch.
-        var owner: [String: UUID] = [:]
-        for (slug, id) in zip(slugs, slugOwners) { owner[slug] = id }
         let claimed = owner.keys.sorted()
         try await connection.query("""
             INSERT INTO \(unescaped: schema).slugs (slug, article_id) SELECT * FROM unnest(\(claimed)::text[], \(claimed.map { owner[$0]! })::uuid[])

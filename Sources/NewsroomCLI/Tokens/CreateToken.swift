@@ -1,5 +1,4 @@
 import ArgumentParser
-import NewsroomProjections
 import NewsroomApplication
 
 struct CreateToken: AsyncParsableCommand {
@@ -17,11 +16,7 @@ struct CreateToken: AsyncParsableCommand {
         try await guarded(json: connection.json) {
             let commandID = try write.resolvedCommandID()
             let label = try checkedText(label, flag: "--label") ?? ""
-            let issued = try await withNewsroom(connection) { newsroom in
-                let issued = try await newsroom.issueAccessToken(holder: holder, label: label, commandID: commandID)
-                try await ProjectionRunner(client: newsroom.store.client).catchUp(AccessTokensProjection(), until: .now + ProjectionRunner.readYourWritesPatience)
-                return issued
-            }
+            let issued = try await withNewsroom(connection) { try await $0.issueAccessToken(holder: holder, label: label, commandID: commandID) }
             if connection.json {
                 printJSON(["tokenId": issued.tokenID.uuidString.lowercased(), "holder": issued.holder, "token": issued.secret])
             } else {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import NewsroomProjections
 import Foundation
 
 struct RevokeToken: AsyncParsableCommand {
@@ -21,11 +20,7 @@ struct RevokeToken: AsyncParsableCommand {
         try await guarded(json: connection.json) {
             let commandID = try write.resolvedCommandID()
             let id = UUID(uuidString: tokenID)!
-            let result = try await withNewsroom(connection) { newsroom in
-                let result = try await newsroom.revokeAccessToken(id, commandID: commandID)
-                try await ProjectionRunner(client: newsroom.store.client).catchUp(AccessTokensProjection(), until: .now + ProjectionRunner.readYourWritesPatience)
-                return result
-            }
+            let result = try await withNewsroom(connection) { try await $0.revokeAccessToken(id, commandID: commandID) }
             if connection.json {
                 printJSON(["tokenId": id.uuidString.lowercased(), "revoked": true, "changed": !result.events.isEmpty])
             } else {
