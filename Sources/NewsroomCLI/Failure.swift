@@ -41,6 +41,7 @@ func classify(_ error: any Error) -> (Int32, String, String) {
     case let store as EventStoreError:
         switch store.code {
         case .conflict: return (Exit.conflict, "conflict", store.message)
+        case .streamExists: return (Exit.conflict, "already-in-log", store.message)
         case .commandReused: return (Exit.conflict, "command-reused", store.message)
         case .databaseUnavailable: return (Exit.unavailable, "database-unavailable", store.message)
         case .notPermitted, .forgedActor: return (Exit.notPermitted, "not-permitted", store.message)
@@ -48,6 +49,8 @@ func classify(_ error: any Error) -> (Int32, String, String) {
         }
     case let missing as ArticleNotFound:
         return (Exit.notFound, "not-found", missing.description)
+    case let archive as ArchiveError:
+        return (Exit.ruleViolation, "invalid-archive", archive.description)
     case let invalid as TempoPage.ParseError:
         return (Exit.ruleViolation, "invalid-input", invalid.description)
     case let projection as ProjectionRunner.Failure:

@@ -25,7 +25,7 @@ struct NewsroomCommand: AsyncParsableCommand {
             DraftArticle.self, EditArticle.self, SetByline.self, AttachImage.self, AttachCaption.self,
             AssignEditor.self, SubmitArticle.self, RequestChanges.self, ApproveArticle.self, PublishArticle.self,
             CorrectArticle.self, UnpublishArticle.self, SpikeArticle.self, RelateArticle.self, PickArticle.self,
-            ChangeSlug.self, ShowArticle.self, ArticleHistory.self, ListArticles.self, AuditCommand.self, StaffCommandGroup.self, TokenCommandGroup.self, ImportCommand.self,
+            ChangeSlug.self, ShowArticle.self, ArticleHistory.self, ListArticles.self, AuditCommand.self, StaffCommandGroup.self, TokenCommandGroup.self, ImportCommand.self, ExportArchive.self,
             ProjectionsCommand.self, ReplayCommand.self, Serve.self,
             DatabaseCommand.self, Verify.self,
         ]

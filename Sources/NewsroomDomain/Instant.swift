@@ -49,12 +49,12 @@ public enum Instant {
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
-    static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    public static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let quotient = a >= 0 ? a / b : (a - b + 1) / b
         return (quotient, a - quotient * b)
     }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
+    public static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }

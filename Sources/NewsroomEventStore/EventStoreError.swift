@@ -7,7 +7,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Base: String {
             case conflict, commandReused, appendOnly, forgedActor, databaseUnavailable, notPermitted,
-                 migration, corruptEvent, server
+                 migration, corruptEvent, streamExists, server
         }
         let base: Base
         public static let conflict = Code(base: .conflict)
@@ -18,6 +18,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let notPermitted = Code(base: .notPermitted)
         public static let migration = Code(base: .migration)
         public static let corruptEvent = Code(base: .corruptEvent)
+        /// A bulk import would write a stream the log already has.
+        public static let streamExists = Code(base: .streamExists)
         public static let server = Code(base: .server)
         public var description: String { base.rawValue }
     }

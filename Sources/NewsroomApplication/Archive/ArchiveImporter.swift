@@ -1,0 +1,187 @@
+import Crypto
+import Foundation
+import NewsroomDomain
+import NewsroomEventStore
+
+/// A line of an archive that cannot be imported; nothing was imported.
+public struct ArchiveError: Error, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var message: String
+    public var description: String {
+        line > 0 ? "line \(line): \(message) Nothing was imported; fix the line and import the whole file again."
+                 : "\(message) Nothing was imported."
+    }
+}
+
+public struct ArchiveImportReport: Sendable {
+    public var articles: Int
+    public var articleEvents: Int
+    public var slugsReserved: Int
+    public var seconds: Double
+}
+
+/// Brings a newsroom's archive of article histories into the log in one transaction, with the
+/// authors and instants the events had (the path for migrating from another system; the format
+/// is `ArticleArchive`'s). Each event is read with the domain's own decoder, so the projections
+/// can fold whatever was accepted; the slugs the articles take are reserved through
+/// `SlugDecider`, so they stay unique across the archive and against the log.
+public struct ArchiveImporter: Sendable {
+    public let store: EventStore
+
+    public init(store: EventStore) { self.store = store }
+
+    public static let maximumLineBytes = 16 << 20
+
+    public func importArchive(atPath path: String, commandID: UUID) async throws -> ArchiveImportReport {
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw ArchiveError(line: 0, message: "Cannot open \(path) for reading: check the path and its permissions.")
+        }
+        defer { try? file.close() }
+        let started = Date()
+        var validator = ArchiveValidator(importID: commandID)
+        _ = try await store.importHistory(commandID: commandID) { writer in
+            var digest = SHA256()
+            var pending: [UInt8] = []
+            var lineNumber = 0
+            func consume(_ line: ArraySlice<UInt8>) async throws {
+                lineNumber += 1
+                var line = line
+                if line.last == 0x0D { line = line.dropLast() }
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+                for event in try validator.events(fromLine: line, number: lineNumber) { try await writer.append(event) }
+            }
+            while true {
+                let chunk = try file.read(upToCount: 1 << 20) ?? Data()
+                if chunk.isEmpty { break }
+                digest.update(data: chunk)
+                pending += chunk
+                var start = pending.startIndex
+                while let newline = pending[start...].firstIndex(of: 0x0A) {
+                    try await consume(pending[start..<newline])
+                    start = newline + 1
+                }
+                pending.removeSubrange(..<start)
+                if pending.count > Self.maximumLineBytes {
+                    throw ArchiveError(line: lineNumber + 1, message: "the line is longer than \(Self.maximumLineBytes >> 20) MB.")
+                }
+            }
+            if !pending.isEmpty { try await consume(pending[...]) }
+            guard validator.articleEvents > 0 else {
+                throw ArchiveError(line: 0, message: "\(path) holds no events (an archive has one JSON object per line).")
+            }
+            return "archive-sha256:" + digest.finalize().map { String(format: "%02x", $0) }.joined()
+        }
+        return ArchiveImportReport(articles: validator.versions.count, articleEvents: validator.articleEvents,
+                                   slugsReserved: validator.slugs.count, seconds: Date().timeIntervalSince(started))
+    }
+}
+
+/// Checks archive lines one by one and turns each into the events the log receives.
+struct ArchiveValidator {
+    let importID: UUID
+    let importMetadata: CanonicalJSON
+    /// How many events each article has so far.
+    var versions: [ArticleID: Int] = [:]
+    /// Which article holds each slug reserved so far.
+    var slugs: [String: SlugDecider.Reservation] = [:]
+    var articleEvents = 0
+
+    init(importID: UUID) {
+        self.importID = importID
+        importMetadata = CanonicalJSON(.object([.init("commandID", .string(importID.uuidString)), .init("correlationID", .string(importID.uuidString))]))
+    }
+
+    mutating func events(fromLine line: ArraySlice<UInt8>, number: Int) throws(ArchiveError) -> [ImportedEvent] {
+        func failure(_ message: String) -> ArchiveError { ArchiveError(line: number, message: message) }
+        let value: JSONBValue
+        do {
+            value = try line.withUnsafeBufferPointer { (bytes) throws(JSONBParseError) -> JSONBValue in try JSONB.parse(bytes) }
+        } catch {
+            throw failure("the line is not valid JSON: \(error).")
+        }
+        guard case .object = value else { throw failure("each line must be one JSON object (an event).") }
+        let line = ArticleArchive.Line(value)
+
+        guard let stream = line.stream else { throw failure("\"stream\" is missing; it names the article, as article-<uuid>.") }
+        guard stream.hasPrefix("article-"), let id = ArticleID(String(stream.dropFirst(8))), "article-\(id)" == stream else {
+            throw failure("\"stream\": \"\(stream.prefix(80))\" is not an article stream (article-<uuid>, lower case). An archive holds article histories; slugs are reserved by the import itself.")
+        }
+        guard let type = line.type else { throw failure("\"type\" is missing (for example ArticleDrafted).") }
+        let schemaVersion: Int
+        switch line.schemaVersion {
+        case .absent: schemaVersion = ArticleEvent.schemaVersion(of: type)
+        case .value(let version): schemaVersion = version
+        case .invalid: throw failure("\"schemaVersion\" must be a whole number.")
+        }
+        guard let actor = line.actor, !actor.isEmpty, actor.utf8.count <= 256, !actor.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw failure("\"actor\" must name who did it (a login, 1 to 256 characters, no control characters).")
+        }
+        guard let recordedText = line.recordedAt else { throw failure("\"recordedAt\" is missing: when it happened, like 2023-09-14T08:00:00Z.") }
+        guard let recordedAt = LogTimestamp(iso8601: recordedText) else {
+            throw failure("\"recordedAt\": \"\(recordedText.prefix(40))\" is not an ISO 8601 instant like 2023-09-14T08:00:00.123456Z (Z or an offset such as +07:00, at most six fraction digits).")
+        }
+        guard let payloadValue = line.payload, case .object = payloadValue else { throw failure("\"payload\" must be a JSON object.") }
+        let eventID: UUID
+        switch line.eventID {
+        case .absent: eventID = UUID()
+        case .value(let id): eventID = id
+        case .invalid: throw failure("\"eventId\" must be a UUID.")
+        }
+        var metadata = importMetadata
+        var commandID = importID
+        if let given = line.metadata {
+            guard let text = given["commandID"]?.stringValue, let id = UUID(uuidString: text) else {
+                throw failure("\"metadata\" must be an object with a \"commandID\" UUID (or be left out).")
+            }
+            metadata = CanonicalJSON(given)
+            commandID = id
+        }
+
+        let payload = CanonicalJSON(payloadValue)
+        let event: ArticleEvent
+        do {
+            event = try ArticleEvent.decode(typeName: type, schemaVersion: schemaVersion, payload: payload.text)
+        } catch {
+            throw failure("\(type.prefix(60)) v\(schemaVersion) cannot be read: \(error).")
+        }
+        let version = (versions[id] ?? 0) + 1
+        if case .given(let expected) = line.versionField, expected != version {
+            throw failure("\"version\" is \(expected) but this is event \(version) of \(stream) in the file; each article's events must come in order, without gaps.")
+        } else if case .invalidVersion = line.versionField {
+            throw failure("\"version\" must be a whole number.")
+        }
+        var claimed: String?
+        switch event {
+        case .drafted(let drafted):
+            guard version == 1 else { throw failure("\(stream) is drafted a second time (event \(version)).") }
+            guard drafted.articleID == id else { throw failure("the draft's articleID \(drafted.articleID) is not the stream's article \(id).") }
+            claimed = drafted.slug
+        case .slugChanged(let change):
+            claimed = change.to
+        default:
+            guard version > 1 else { throw failure("\(stream) starts with \(type); an article's history starts with ArticleDrafted.") }
+        }
+        versions[id] = version
+        articleEvents += 1
+
+        var events = [ImportedEvent(streamID: StreamID(stream), streamType: "article", eventID: eventID, type: type, schemaVersion: schemaVersion,
+                                    payload: payload, metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt)]
+        if let slug = claimed {
+            let reservation = slugs[slug] ?? SlugDecider.initialState
+            let reserved: [SlugDecider.Event]
+            do {
+                reserved = try SlugDecider.decide(.reserve(for: id), state: reservation, context: slug)
+            } catch {
+                throw failure("\(stream) takes the slug \"\(slug)\": \(error.message)")
+            }
+            for reservation in reserved {
+                slugs[slug] = SlugDecider.evolve(slugs[slug] ?? SlugDecider.initialState, reservation)
+                guard let text = try? reservation.encodedPayload(), let value = try? JSONB.parse(text) else { continue }
+                events.append(ImportedEvent(streamID: StreamID("slug-\(slug)"), streamType: "slug", eventID: UUID(), type: reservation.typeName,
+                                            schemaVersion: SlugDecider.Event.schemaVersion(of: reservation.typeName), payload: CanonicalJSON(value),
+                                            metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt))
+            }
+        }
+        return events
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import NewsroomApplication
+import NewsroomEventStore
+import NewsroomProjections
+
+struct ImportArchive: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Import an archive of article histories (JSON lines, as `newsroom export` writes them) in one transaction.",
+        discussion: """
+            One event per line: {"stream": "article-<uuid>", "type": "ArticleDrafted", "actor": "rina", \
+            "recordedAt": "2023-09-14T08:00:00Z", "payload": {...}} with optional "version", "schemaVersion", \
+            "eventId" and "metadata". Each article's events come in order and start with ArticleDrafted; events \
+            keep their authors and instants. Every line is checked before anything is kept: the first bad line \
+            is reported by number and nothing is imported. Articles must be new to this newsroom, and the slugs \
+            they take are reserved as they would be for a draft. Run it as the database's owner (the \
+            administrator); the read models catch up before the command returns.
+            """)
+
+    @Argument(help: "The archive file (UTF-8 JSON lines).") var file: String
+    @Flag(help: "Return once the events are in the log; leave the read models to `projections run` or the next command.")
+    var noCatchUp = false
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var write: WriteOptions
+
+    func run() async throws {
+        try await guarded(json: connection.json) {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw ValidationError("FILE \(file): no such readable file.")
+            }
+            let commandID = try write.resolvedCommandID()
+            let database = try await connection.open()
+            let (report, catchUpSeconds) = try await database.withClient { client in
+                let report = try await ArchiveImporter(store: EventStore(client: client, logger: .quiet("newsroom"))).importArchive(atPath: file, commandID: commandID)
+                if noCatchUp { return (report, nil as Double?) }
+                let started = Date()
+                try await ProjectionRunner(client: client).catchUpAll()
+                return (report, Date().timeIntervalSince(started))
+            }
+            if connection.json {
+                var object: [String: Any] = ["articles": report.articles, "articleEvents": report.articleEvents, "slugsReserved": report.slugsReserved,
+                                             "seconds": report.seconds, "commandId": commandID.uuidString.lowercased()]
+                if let catchUpSeconds { object["readModelsSeconds"] = catchUpSeconds }
+                printJSON(object)
+                return
+            }
+            print("imported \(report.articles) articles (\(report.articleEvents) events, \(report.slugsReserved) slugs) from \(file) in \(String(format: "%.2f", report.seconds)) s")
+            if let catchUpSeconds { print("read models caught up in \(String(format: "%.2f", catchUpSeconds)) s") }
+        }
+    }
+}
