@@ -10,7 +10,7 @@ import Synchronization
 // Measures newsroom's own paths on the database named by PG*; Scripts/bench runs the raw
 // PostgreSQL baselines in the same run and computes the ratios. Prints one JSON object.
 //   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command path
-//   newsroom-bench history ARTICLES           appends ARTICLES realistic histories (~20 events each)
+//   newsroom-bench archive ARTICLES FILE      writes ARTICLES generated histories as an archive (no database)
 //   newsroom-bench rebuild                    rebuilds published + audit; events/s and peak RSS
 //   newsroom-bench lag SECONDS RATE           commands at RATE/s with a follower running; commit-to-row lag
 
@@ -24,6 +24,19 @@ guard let settings = try ConnectionSettings.fromEnvironment(ProcessInfo.processI
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
+}
+
+/// A small seeded generator, so every run writes the same archive.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
 }
 
 func peakRSSKilobytes() -> Int {
@@ -57,6 +70,82 @@ static func repeatFor(_ seconds: Double, _ step: (Int) async throws -> Void) asy
         done += 1
     }
     return done
+}
+
+/// Indonesian-like text of about `bytes` bytes: words drawn at random, so it compresses like prose
+/// rather than like one repeated paragraph.
+static let words = """
+    yang dan di ke dari untuk dengan pada adalah ini itu dalam tidak akan juga sudah oleh karena bahwa mereka kami \
+    pemerintah presiden menteri rakyat negara kota desa jalan rumah sakit sekolah pasar harga beras minyak listrik \
+    banjir gempa hujan musim kemarau petani nelayan buruh pekerja mahasiswa polisi tentara hakim jaksa pengadilan \
+    undang anggaran belanja pajak ekonomi inflasi rupiah dolar bank saham investasi pabrik tambang batu bara nikel \
+    pemilihan umum partai calon suara kampanye debat koalisi oposisi parlemen dewan perwakilan daerah gubernur bupati \
+    Jakarta Surabaya Bandung Medan Makassar Papua Aceh Bali Kalimantan Sulawesi Sumatera Jawa Rusia Korea Amerika Cina \
+    mengatakan menyatakan menjelaskan menambahkan membantah mengumumkan meminta menolak menyetujui membangun \
+    memperbaiki menurunkan menaikkan memeriksa menangkap menyelidiki melaporkan mengunjungi menghadiri menandatangani \
+    kemarin hari minggu bulan tahun pagi siang malam sekitar hampir lebih kurang banyak sedikit baru lama besar kecil
+    """.split(whereSeparator: { $0 == " " || $0 == "\\" || $0 == "\n" }).map(String.init)
+
+static func prose(_ bytes: Int, _ rng: inout SplitMix) -> String {
+    var text = ""
+    text.reserveCapacity(bytes + 64)
+    var sentence = 0
+    while text.utf8.count < bytes {
+        let word = words[Int(rng.next() % UInt64(words.count))]
+        text += sentence == 0 ? word.prefix(1).uppercased() + word.dropFirst() : word
+        sentence += 1
+        if sentence > 8 && rng.next() % 6 == 0 { text += rng.next() % 5 == 0 ? ".\n\n" : ". "; sentence = 0 } else { text += " " }
+    }
+    return text + "."
+}
+
+/// One archive line (the format `newsroom export` writes and `newsroom import archive` reads).
+static func archiveLine(stream: String, version: Int, type: String, actor: String, at: LogTimestamp, payload: JSONBValue) -> String {
+    CanonicalJSON(.object([
+        .init("stream", .string(stream)), .init("version", .number(String(version))), .init("type", .string(type)),
+        .init("actor", .string(actor)), .init("recordedAt", .string(at.iso8601)), .init("payload", payload),
+    ])).text
+}
+
+/// About 20 events of one article's life, as a newsroom's archive would hold it: draft, edits,
+/// byline, image and caption, editor, links, review with a round of changes, publication, and a
+/// correction for every third article.
+static func archivedHistory(_ n: Int, _ rng: inout SplitMix, startingAt start: LogTimestamp) -> [String] {
+    let id = UUID(uuidString: String(format: "%08x-0000-4000-8000-%012llx", UInt32(truncatingIfNeeded: rng.next()), UInt64(n)))!.uuidString.lowercased()
+    let stream = "article-\(id)"
+    let reporter = "wartawan\(n % 40)", editor = "redaktur\(n % 12)"
+    var clock = start.microsecondsSince1970
+    var lines: [String] = []
+    func add(_ type: String, _ actor: String, _ payload: [JSONBValue.Member]) {
+        clock += 60_000_000 + Int64(rng.next() % 1_000_000)
+        lines.append(archiveLine(stream: stream, version: lines.count + 1, type: type, actor: actor, at: LogTimestamp(microsecondsSince1970: clock), payload: .object(payload)))
+    }
+    func body() -> JSONBValue { .string(prose(3000 + Int(rng.next() % 5000), &rng)) }
+    let headline = prose(60, &rng)
+    add("ArticleDrafted", reporter, [.init("articleID", .string(id)), .init("author", .string(reporter)), .init("slug", .string("arsip-\(n)")),
+        .init("fields", .object([.init("headline", .string(headline)), .init("body", body()), .init("dateline", .string("TEMPO.CO, Jakarta")), .init("language", .string("id"))]))])
+    add("ArticleEdited", reporter, [.init("summary", .string(prose(200, &rng)))])
+    add("ArticleEdited", reporter, [.init("body", body())])
+    add("ArticleEdited", reporter, [.init("tags", .array([.string("Rusia"), .string("Korea Utara"), .string("Politik")]))])
+    add("ArticleEdited", reporter, [.init("section", .string("Dunia"))])
+    add("BylineSet", reporter, [.init("reporters", .array([.object([.init("name", .string("Wartawan \(n % 40)")), .init("role", .string("reporter"))])])), .init("wireSource", .string("REUTERS"))])
+    add("ImageAttached", reporter, [.init("mediaID", .string("lead")), .init("url", .string("https://statik.tempo.co/\(n).jpg")), .init("altText", .string(prose(40, &rng)))])
+    add("CaptionAttached", editor, [.init("mediaID", .string("lead")), .init("caption", .string(prose(120, &rng))), .init("credit", .string("REUTERS/Foto"))])
+    add("EditorAssigned", editor, [.init("editor", .string(editor))])
+    add("RelatedArticleLinked", editor, [.init("title", .string(prose(50, &rng)))])
+    add("EditorsPickSet", editor, [.init("title", .string(prose(50, &rng)))])
+    add("ArticleEdited", reporter, [.init("body", body())])
+    add("SubmittedForReview", reporter, [])
+    add("ChangesRequested", editor, [.init("note", .string("Tambah sumber"))])
+    add("ArticleEdited", reporter, [.init("body", body())])
+    add("SubmittedForReview", reporter, [])
+    add("ArticleApproved", editor, [])
+    add("ArticlePublished", editor, [.init("at", .string(Instant.format(LogTimestamp(microsecondsSince1970: clock + 60_000_000).date)))])
+    if n % 3 == 0 {
+        add("ArticleCorrected", editor, [.init("note", .string("Nama diperbaiki")), .init("changes", .object([.init("headline", .string(headline + " (ralat)"))])),
+                                         .init("at", .string(Instant.format(LogTimestamp(microsecondsSince1970: clock + 60_000_000).date)))])
+    }
+    return lines
 }
 
 /// Staff for the benchmark, as the administrator (idempotent).
@@ -106,53 +195,35 @@ case "appends":
     }
     emit(["path": "appends", "writers": writers, "seconds": seconds, "appends": total, "perSecond": Double(total) / seconds])
 
-case "history":
+case "archive":
     let articles = Int(arguments.dropFirst().first ?? "1000") ?? 1000
+    guard let path = arguments.dropFirst(2).first, FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+        FileHandle.standardError.write(Data("newsroom-bench archive ARTICLES FILE: cannot create FILE\n".utf8))
+        exit(64)
+    }
+    var rng = SplitMix(seed: 20_231_409)
+    var events = 0
+    var buffer = Data()
+    let start = LogTimestamp(iso8601: "2015-01-01T00:00:00Z")!
+    for n in 0..<articles {
+        let lines = Bench.archivedHistory(n, &rng, startingAt: LogTimestamp(microsecondsSince1970: start.microsecondsSince1970 + Int64(n) * 600_000_000))
+        events += lines.count
+        for line in lines { buffer.append(contentsOf: line.utf8); buffer.append(0x0A) }
+        if buffer.count > 1 << 22 { try file.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+    }
+    try file.write(contentsOf: buffer)
+    try file.close()
+    emit(["path": "archive", "articles": articles, "events": events, "bytes": (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0])
+
+case "import":
+    // The archive import as `newsroom import archive` runs it, without the read-model catch-up.
+    guard let path = arguments.dropFirst().first else { exit(64) }
     let started = Date()
-    try await Database.withClient(settings, logger: logger) { client in
-        let newsroom = Newsroom(store: EventStore(client: client, logger: logger))
-        let editor = try await Bench.ensureStaff(newsroom, editors: 1)[0]
-        // One realistic history through the real commands, then cloned in SQL with fresh ids.
-        let template = try await Database.withClient(settings.with(user: editor), logger: logger) { editorClient in
-            let room = Newsroom(store: EventStore(client: editorClient, logger: logger))
-            let id = try await room.draft(ArticleFields(headline: "Putin Siap Penuhi Undangan Kim Jong Un", body: Bench.body(3), dateline: "TEMPO.CO, Jakarta", language: "id"), slug: "bench-template-\(UUID().uuidString.prefix(8).lowercased())", commandID: UUID()).articleID
-            let commands: [ArticleCommand] = [
-                .edit(ArticleFields(summary: "Ringkasan")), .edit(ArticleFields(body: Bench.body(7))), .edit(ArticleFields(tags: ["Rusia", "Korea Utara"])),
-                .edit(ArticleFields(section: "Dunia")), .edit(ArticleFields(body: Bench.body(11))), .setByline(reporters: [BylineEntry(name: "Rina Widiastuti")], wireSource: "REUTERS"),
-                .attachImage(mediaID: "lead", url: "https://example.com/lead.jpg", altText: "Putin dan Kim"),
-                .attachCaption(mediaID: "lead", caption: "Putin dan Kim di Vostochny", credit: "Sputnik/Mikhail Metzel/Kremlin via REUTERS"),
-                .assignEditor(login: editor), .relate(ArticleReference(title: "Xi Jinping dan Putin")), .pick(ArticleReference(title: "Gempa Maroko")),
-                .edit(ArticleFields(body: Bench.body(13))), .submit, .requestChanges(note: "Tambah sumber"), .edit(ArticleFields(body: Bench.body(17))), .submit, .approve,
-                .publish(schedule: nil, embargoUntil: nil), .correct(note: "Nama diperbaiki", changes: ArticleFields(headline: "Putin Siap Penuhi Undangan Kim")),
-            ]
-            for command in commands { _ = try await room.execute(command, on: id, commandID: UUID()) }
-            return id
-        }
-        let stream = "article-\(template)"
-        var remaining = articles - 1
-        while remaining > 0 {
-            let batch = min(remaining, 200)
-            // The uuid subquery refers to g so that it runs per row, not once for the statement.
-            let rows = try await client.query("""
-                SELECT count(*)::bigint FROM generate_series(1, \(batch)) g, LATERAL (SELECT gen_random_uuid() AS id WHERE g IS NOT NULL) n,
-                LATERAL append_events('article-' || n.id, 'article', 0, gen_random_uuid(), 'bench',
-                    (SELECT jsonb_agg(jsonb_build_object('event_id', gen_random_uuid(), 'event_type', e.event_type, 'schema_version', e.schema_version,
-                        'payload', CASE WHEN e.event_type = 'ArticleDrafted'
-                            THEN jsonb_set(jsonb_set(e.payload, '{articleID}', to_jsonb(n.id::text)), '{slug}', to_jsonb('bench-' || n.id::text))
-                            WHEN e.event_type = 'SlugChanged' THEN e.payload ELSE e.payload END,
-                        'metadata', e.metadata) ORDER BY e.stream_version)
-                     FROM events e WHERE e.stream_id = \(stream))) a
-                """, logger: logger)
-            for try await _ in rows.decode(Int64.self) {}
-            remaining -= batch
-        }
+    let report = try await Database.withClient(settings, logger: logger) { client in
+        try await ArchiveImporter(store: EventStore(client: client, logger: logger)).importArchive(atPath: path, commandID: UUID())
     }
-    let events = try await Database.withClient(settings, logger: logger) { client in
-        var count: Int64 = 0
-        for try await c in try await client.query("SELECT count(*)::bigint FROM events", logger: logger).decode(Int64.self) { count = c }
-        return count
-    }
-    emit(["path": "history", "articles": articles, "events": events, "seconds": Date().timeIntervalSince(started)])
+    let seconds = Date().timeIntervalSince(started)
+    emit(["path": "import", "events": report.articleEvents + report.slugsReserved, "seconds": seconds, "eventsPerSecond": Double(report.articleEvents + report.slugsReserved) / seconds, "peakRSSKilobytes": peakRSSKilobytes()])
 
 case "rebuild":
     var results: [String: Any] = [:]
@@ -230,6 +301,6 @@ case "lag":
     emit(["path": "lag", "rate": rate, "seconds": seconds, "commands": lags.count, "p50Milliseconds": percentile(0.5), "p99Milliseconds": percentile(0.99), "maxMilliseconds": lags.last ?? 0])
 
 default:
-    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | history ARTICLES | rebuild | lag SECONDS RATE\n".utf8))
+    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | archive ARTICLES FILE | import FILE | rebuild | lag SECONDS RATE\n".utf8))
     exit(64)
 }

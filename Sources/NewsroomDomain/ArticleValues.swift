@@ -7,10 +7,14 @@ public struct ArticleID: Hashable, Sendable, Codable, CustomStringConvertible {
         guard let uuid = UUID(uuidString: text) else { return nil }
         self.uuid = uuid
     }
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercasedText }
 
     public init(from decoder: any Decoder) throws {
-        uuid = try decoder.singleValueContainer().decode(UUID.self)
+        let container = try decoder.singleValueContainer()
+        guard let uuid = UUID(hexText: Substring(try container.decode(String.self))) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "an article id must be a UUID")
+        }
+        self.uuid = uuid
     }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

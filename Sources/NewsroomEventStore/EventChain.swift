@@ -107,7 +107,7 @@ public enum EventChain {
         }
         field(stream)
         field(String(version))
-        field(eventID.uuidString.lowercased())
+        field(eventID.lowercasedText)
         field(type)
         field(String(schemaVersion))
         hasher.update(data: payload)

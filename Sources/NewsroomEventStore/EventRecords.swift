@@ -18,6 +18,26 @@ public struct EventMetadata: Codable, Hashable, Sendable {
         self.correlationID = correlationID ?? commandID
         self.causationID = causationID
     }
+
+    enum CodingKeys: String, CodingKey { case commandID, correlationID, causationID }
+
+    // Every event read carries metadata; Foundation's UUID decoding runs sscanf for each id.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func id(_ key: CodingKeys) throws -> UUID? {
+            guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+            guard let id = UUID(hexText: Substring(text)) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a UUID: \(text)")
+            }
+            return id
+        }
+        guard let command = try id(.commandID) else {
+            throw DecodingError.keyNotFound(CodingKeys.commandID, .init(codingPath: decoder.codingPath, debugDescription: "metadata needs a commandID"))
+        }
+        commandID = command
+        correlationID = try id(.correlationID) ?? command
+        causationID = try id(.causationID)
+    }
 }
 
 /// An event on its way into the log. The payload is JSON text; its meaning is the domain's business.

@@ -115,7 +115,7 @@ public struct EventStore: Sendable {
             SELECT \(unescaped: columns) FROM events
             WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY transaction_id, position
+            ORDER BY events.transaction_id, events.position
             LIMIT \(limit)
             """, logger: logger)
         return try await decode(rows)
@@ -163,7 +163,7 @@ public struct EventStore: Sendable {
             let rows = try await client.query("""
                 SELECT transaction_id::text::bigint, position FROM events
                 WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY transaction_id DESC, position DESC LIMIT 1
+                ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1
                 """, logger: logger)
             for try await (tx, pos) in rows.decode((Int64, Int64).self) {
                 return LogPosition(transactionID: tx, position: pos)

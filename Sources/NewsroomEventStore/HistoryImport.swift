@@ -53,7 +53,7 @@ public struct HistoryImportWriter {
     var buffer = ByteBufferAllocator().buffer(capacity: HistoryImportWriter.flushSize + 64 * 1024)
     var heads: [StreamID: Head] = [:]
     public private(set) var events = 0
-    static let flushSize = 1 << 20
+    static let flushSize = 1 << 17
 
     /// Writes the event and returns the version it has in its stream.
     @discardableResult
@@ -66,12 +66,12 @@ public struct HistoryImportWriter {
         heads[event.streamID] = Head(type: head?.type ?? event.streamType, version: version, hash: hash, actor: event.actor, recordedAt: event.recordedAt)
         CopyText.field(event.streamID.rawValue, &buffer)
         CopyText.field(String(version), &buffer)
-        CopyText.field(event.eventID.uuidString, &buffer)
+        CopyText.field(event.eventID.lowercasedText, &buffer)
         CopyText.field(event.type, &buffer)
         CopyText.field(String(event.schemaVersion), &buffer)
         CopyText.field(event.payload.bytes, &buffer)
         CopyText.field(event.metadata.bytes, &buffer)
-        CopyText.field(event.commandID.uuidString, &buffer)
+        CopyText.field(event.commandID.lowercasedText, &buffer)
         CopyText.field(event.actor, &buffer)
         CopyText.field(event.recordedAt.postgresText, &buffer)
         CopyText.bytea(hash, &buffer, last: true)
@@ -184,7 +184,7 @@ enum CopyText {
 
     /// bytea in hex form (`\x…`), its backslash escaped for COPY.
     static func bytea(_ bytes: [UInt8], _ buffer: inout ByteBuffer, last: Bool = false) {
-        let hex = Array("0123456789abcdef".utf8)
+        let hex = JSONB.hexDigits
         buffer.writeBytes([0x5C, 0x5C, 0x78])
         for byte in bytes { buffer.writeBytes([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]) }
         buffer.writeInteger(last ? UInt8(0x0A) : UInt8(0x09))

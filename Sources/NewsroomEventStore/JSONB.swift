@@ -95,23 +95,37 @@ public enum JSONB {
     /// jsonb's key order: shorter keys first, equal lengths by bytes; of duplicates the last wins.
     static func canonicalOrder(_ members: [JSONBValue.Member]) -> [JSONBValue.Member] {
         if members.count < 2 { return members }
-        let sorted = members.enumerated().sorted { a, b in
-            let (x, y) = (a.element.key.utf8, b.element.key.utf8)
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            let (x, y) = (members[a].key.utf8, members[b].key.utf8)
             if x.count != y.count { return x.count < y.count }
             if !x.elementsEqual(y) { return x.lexicographicallyPrecedes(y) }
-            return a.offset < b.offset
+            return a < b
         }
+        let order = Array(0..<members.count).sorted(by: precedes)
         var result: [JSONBValue.Member] = []
-        result.reserveCapacity(sorted.count)
-        for (_, member) in sorted {
+        result.reserveCapacity(order.count)
+        for index in order {
+            let member = members[index]
             if let last = result.last, last.key == member.key { result[result.count - 1] = member } else { result.append(member) }
         }
         return result
     }
 
-    static func writeString(_ text: String, into out: inout [UInt8]) {
+    /// A JSON string: only `"`, `\` and control characters escaped, the rest copied in runs.
+    public static func writeString(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { writeString($0, into: &out) }
+    }
+
+    static func writeString(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(0x22)
-        for byte in text.utf8 {
+        // Runs of plain bytes are copied whole; only the few that need an escape go one by one.
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            runStart = index + 1
             switch byte {
             case 0x22: out += [0x5C, 0x22]
             case 0x5C: out += [0x5C, 0x5C]
@@ -120,13 +134,52 @@ public enum JSONB {
             case 0x0A: out += [0x5C, 0x6E]
             case 0x0D: out += [0x5C, 0x72]
             case 0x09: out += [0x5C, 0x74]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
+            default: out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         out.append(0x22)
+    }
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 { index += 1; continue }
+            func continuation(_ offset: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+                index + offset < count && range.contains(bytes[index + offset])
+            }
+            switch lead {
+            case 0xC2...0xDF:
+                guard continuation(1) else { return false }
+                index += 2
+            case 0xE0:
+                guard continuation(1, 0xA0...0xBF), continuation(2) else { return false }
+                index += 3
+            case 0xE1...0xEC, 0xEE...0xEF:
+                guard continuation(1), continuation(2) else { return false }
+                index += 3
+            case 0xED:
+                guard continuation(1, 0x80...0x9F), continuation(2) else { return false }
+                index += 3
+            case 0xF0:
+                guard continuation(1, 0x90...0xBF), continuation(2), continuation(3) else { return false }
+                index += 4
+            case 0xF1...0xF3:
+                guard continuation(1), continuation(2), continuation(3) else { return false }
+                index += 4
+            case 0xF4:
+                guard continuation(1, 0x80...0x8F), continuation(2), continuation(3) else { return false }
+                index += 4
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     struct Parser {
@@ -243,9 +296,9 @@ public enum JSONB {
                 let byte = bytes[index]
                 if byte == 0x22 {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    guard JSONB.isValidUTF8(slice) else { throw fail("the JSON text is not valid UTF-8") }
                     index += 1
-                    guard let text = String(validating: slice, as: UTF8.self) else { throw fail("the JSON text is not valid UTF-8") }
-                    return text
+                    return String(decoding: slice, as: UTF8.self)
                 }
                 if byte == 0x5C { break }
                 if byte < 0x20 { throw fail("a control character must be escaped inside a JSON string") }
@@ -256,9 +309,9 @@ public enum JSONB {
                 let byte = bytes[index]
                 switch byte {
                 case 0x22:
+                    guard out.withUnsafeBufferPointer(JSONB.isValidUTF8) else { throw fail("the JSON text is not valid UTF-8") }
                     index += 1
-                    guard let text = String(validating: out, as: UTF8.self) else { throw fail("the JSON text is not valid UTF-8") }
-                    return text
+                    return String(decoding: out, as: UTF8.self)
                 case 0x5C:
                     index += 1
                     guard index < bytes.count else { throw fail("the JSON string ends inside an escape") }

@@ -103,9 +103,10 @@ struct ArchiveValidator {
         let line = ArticleArchive.Line(value)
 
         guard let stream = line.stream else { throw failure("\"stream\" is missing; it names the article, as article-<uuid>.") }
-        guard stream.hasPrefix("article-"), let id = ArticleID(String(stream.dropFirst(8))), "article-\(id)" == stream else {
+        guard stream.hasPrefix("article-"), let uuid = UUID(hexText: stream.dropFirst(8)), "article-\(uuid.lowercasedText)" == stream else {
             throw failure("\"stream\": \"\(stream.prefix(80))\" is not an article stream (article-<uuid>, lower case). An archive holds article histories; slugs are reserved by the import itself.")
         }
+        let id = ArticleID(uuid)
         guard let type = line.type else { throw failure("\"type\" is missing (for example ArticleDrafted).") }
         let schemaVersion: Int
         switch line.schemaVersion {
@@ -130,7 +131,7 @@ struct ArchiveValidator {
         var metadata = importMetadata
         var commandID = importID
         if let given = line.metadata {
-            guard let text = given["commandID"]?.stringValue, let id = UUID(uuidString: text) else {
+            guard let text = given["commandID"]?.stringValue, let id = UUID(hexText: Substring(text)) else {
                 throw failure("\"metadata\" must be an object with a \"commandID\" UUID (or be left out).")
             }
             metadata = CanonicalJSON(given)

@@ -45,7 +45,7 @@ public enum ArticleArchive {
         }
         var eventID: Field<UUID> {
             guard let value = object["eventId"], value != .null else { return .absent }
-            guard let text = value.stringValue, let id = UUID(uuidString: text) else { return .invalid }
+            guard let text = value.stringValue, let id = UUID(hexText: Substring(text)) else { return .invalid }
             return .value(id)
         }
 
