@@ -111,14 +111,20 @@ public struct EventStore: Sendable {
 
     /// The same read on a given connection, for callers that hold a transaction (projection runners).
     public static func readAll(on connection: PostgresConnection, after position: LogPosition, limit: Int, logger: Logger) async throws -> [RecordedEvent] {
-        let rows = try await connection.query("""
-            SELECT \(unescaped: columns) FROM events
-            WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
-              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY events.transaction_id, events.position
-            LIMIT \(limit)
-            """, logger: logger)
-        return try await decode(rows)
+        try await decode(connection.query(readAllQuery(after: position, limit: limit), logger: logger))
+    }
+
+    /// The log read every reader uses. ORDER BY names the table's columns: the select list turns
+    /// transaction_id into a bigint under the same name, and sorting by that expression cannot use
+    /// the (transaction_id, position) index, so each read sorted the whole table.
+    public static func readAllQuery(after position: LogPosition, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(unescaped: columns) FROM events
+        WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY events.transaction_id, events.position
+        LIMIT \(limit)
+        """
     }
 
     /// Every event after `position`, fetched in batches so memory stays flat however long the log is.

@@ -43,6 +43,26 @@ struct NoReaderSkipsTests {
         }
     }
 
+    @Test("reading the log walks the (transaction id, position) index, never a sort of the whole table")
+    func logReadsUseTheIndex() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            for n in 0..<40 {
+                _ = try await store.append((0..<50).map { _ in NewEvent(type: "T", payload: "{\"n\":\(n)}") }, to: StreamID("plan-\(n)"), streamType: "test",
+                                           expectedVersion: .noStream, metadata: EventMetadata(commandID: UUID()), digest: "plan")
+            }
+            try await store.client.query("ANALYZE events", logger: TestCluster.logger)
+            let read = EventStore.readAllQuery(after: LogPosition(transactionID: 0, position: 1000), limit: 100)
+            var explain = PostgresQuery(unsafeSQL: "EXPLAIN " + read.sql)
+            explain.binds = read.binds
+            var plan: [String] = []
+            for try await line in try await store.client.query(explain, logger: TestCluster.logger).decode(String.self) { plan.append(line) }
+            let text = plan.joined(separator: "\n")
+            #expect(text.contains("Index Scan using events_log_order"), "\(text)")
+            #expect(!text.contains("Sort"), "\(text)")
+        }
+    }
+
     /// Half the writers append through the store (autocommit); the others hold their transaction
     /// open for a while after taking their positions, so later positions commit first.
     static func write(writer: Int, count: Int, db: ConnectionSettings, store: EventStore) async throws {
