@@ -39,8 +39,11 @@ public struct Newsroom: Sendable {
             identity.value.withLock { $0 = who }
         }
         let roster = try await self.roster()
-        let role = roster.role(of: who.login) ?? (who.isAdministrator ? .administrator : nil)
-        return (Actor(login: who.login, role: role), roster)
+        return (Self.actor(who, in: roster), roster)
+    }
+
+    static func actor(_ who: SessionIdentity, in roster: Roster) -> Actor {
+        Actor(login: who.login, role: roster.role(of: who.login) ?? (who.isAdministrator ? .administrator : nil))
     }
 
     // MARK: Staff
@@ -130,8 +133,25 @@ public struct Newsroom: Sendable {
 
     /// Runs any other article command as the current actor.
     public func execute(_ command: ArticleCommand, on id: ArticleID, commandID: UUID, expectedVersion: Int? = nil) async throws -> HandledCommand<ArticleEvent> {
-        // The roster and the article are read side by side: one round trip before the append.
         let handler = self.handler
+        // One round trip when this process has seen the article and the roster before: decide on
+        // what it saw, and let the append check both are still current (the article's version,
+        // and the roster's through append_events_if). Only an append verifies them, so a refusal
+        // or a no-op is decided again on fresh state. Otherwise read them, as below.
+        if expectedVersion == nil, !command.takesSlug, let who = identity.value.withLock({ $0 }),
+           let article = handler.cached(ArticleDecider.self, stream: Self.articleStream(id)),
+           let (roster, rosterVersion) = handler.cached(StaffDecider.self, stream: Self.staffStream) {
+            let context = ArticleContext(actor: Self.actor(who, in: roster), now: clock(), roster: roster)
+            do {
+                return try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
+                                                commandID: commandID, context: context, loaded: article,
+                                                requiring: ContextVersion(stream: Self.staffStream, version: rosterVersion), speculative: true)
+            } catch let error as EventStoreError where error.code == .contextChanged {
+                // The roster changed since, or the cached state refused the command or found
+                // nothing to do (which only fresh state may decide): read both and decide again.
+            }
+        }
+        // The roster and the article are read side by side: one round trip before the append.
         async let current = handler.load(ArticleDecider.self, stream: Self.articleStream(id))
         let (actor, roster) = try await currentActor()
         let loaded = try await current
@@ -200,4 +220,12 @@ extension UUID {
 
 final class KnownIdentity: Sendable {
     let value = Mutex<SessionIdentity?>(nil)
+}
+
+private extension ArticleCommand {
+    /// Taking a slug writes the slug's own stream first, which the one-round-trip path does not do.
+    var takesSlug: Bool {
+        if case .changeSlug = self { return true }
+        return false
+    }
 }

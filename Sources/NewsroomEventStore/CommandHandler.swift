@@ -28,6 +28,10 @@ public struct CommandHandler: Sendable {
         self.states = StateCache(limit: cachedStreams)
     }
 
+    /// Runs `command` on `stream`. `loaded` skips the read (the state it came with is checked by
+    /// the append's version); `requiring` also has the append check another stream the decision
+    /// read; `speculative` says `loaded` came from the cache, so a refusal or a no-op is not an
+    /// answer (only an append verifies) and throws `.contextChanged` for the caller to read again.
     public func handle<D: Decider>(
         _ decider: D.Type,
         command: D.Command,
@@ -36,7 +40,9 @@ public struct CommandHandler: Sendable {
         commandID: UUID,
         expectedVersion: Int? = nil,
         context: D.Context,
-        loaded: (D.State, Int)? = nil
+        loaded: (D.State, Int)? = nil,
+        requiring contextVersion: ContextVersion? = nil,
+        speculative: Bool = false
     ) async throws -> HandledCommand<D.Event> {
         let digest = Self.digest(of: command, stream: stream)
         var attempt = 0
@@ -60,6 +66,8 @@ public struct CommandHandler: Sendable {
             let events: [D.Event]
             do {
                 events = try D.decide(command, state: state, context: context)
+            } catch where speculative {
+                throw Self.unsettled
             } catch {
                 // A resent command is refused by the rules it already changed ("already exists");
                 // answer with what it did the first time instead.
@@ -67,6 +75,7 @@ public struct CommandHandler: Sendable {
                 throw error
             }
             guard !events.isEmpty else {
+                if speculative { throw Self.unsettled }
                 if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest) { return earlier }
                 return HandledCommand(events: [], streamVersion: version, append: nil)
             }
@@ -76,7 +85,7 @@ public struct CommandHandler: Sendable {
             do {
                 let result = try await store.append(newEvents, to: stream, streamType: streamType,
                                                     expectedVersion: version == 0 ? .noStream : .exactly(version),
-                                                    metadata: EventMetadata(commandID: commandID), digest: digest)
+                                                    metadata: EventMetadata(commandID: commandID), digest: digest, requiring: contextVersion)
                 if !result.wasDuplicate, result.streamVersion == version + events.count {
                     states.store(events.reduce(state, D.evolve), version: result.streamVersion, for: stream, as: D.self)
                 }
@@ -87,12 +96,22 @@ public struct CommandHandler: Sendable {
         }
     }
 
+    /// A speculative decision (on cached state and context) that refused the command or changed
+    /// nothing: only an append verifies cached state, so the caller must read and decide again.
+    static let unsettled = EventStoreError(.contextChanged, "the cached state did not settle the command; read it again")
+
     private func earlierResult<Event>(_ commandID: UUID, stream: StreamID, digest: String) async throws -> HandledCommand<Event>? {
         guard let earlier = try await store.recordedCommand(commandID) else { return nil }
         guard earlier.stream == stream, earlier.digest == digest else {
             throw EventStoreError(.commandReused, "command \(commandID) was already used for a different command. Use a new --command-id for a different command, or resend the original command unchanged.")
         }
         return HandledCommand(events: [], streamVersion: earlier.result.streamVersion, append: earlier.result)
+    }
+
+    /// The state this handler last saw for `stream`, without asking the database; it may be
+    /// behind. A decision on it must let the append check the version (it always does).
+    public func cached<D: Decider>(_ decider: D.Type, stream: StreamID) -> (D.State, Int)? {
+        states.state(for: stream, as: D.self)
     }
 
     /// The stream's current state and version, folded from the log (now: from the cached state

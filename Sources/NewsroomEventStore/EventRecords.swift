@@ -109,6 +109,17 @@ public enum ExpectedVersion: Sendable, Hashable {
     }
 }
 
+/// Another stream a decision read, and the version it read: the append goes through only if that
+/// stream is still there (`EventStoreError.Code.contextChanged` otherwise).
+public struct ContextVersion: Sendable, Hashable {
+    public var stream: StreamID
+    public var version: Int
+    public init(stream: StreamID, version: Int) {
+        self.stream = stream
+        self.version = version
+    }
+}
+
 public struct AppendResult: Sendable, Hashable {
     public var firstPosition: Int64
     public var lastPosition: Int64

@@ -30,20 +30,33 @@ public struct EventStore: Sendable {
         streamType: String,
         expectedVersion: ExpectedVersion,
         metadata: EventMetadata,
-        digest: String
+        digest: String,
+        requiring context: ContextVersion? = nil
     ) async throws -> AppendResult {
         precondition(!events.isEmpty, "an append needs at least one event")
-        let metadataJSON = String(decoding: try JSONEncoder.sorted.encode(metadata), as: UTF8.self)
+        var metadataJSON = "{\"commandID\":\"\(metadata.commandID.uuidString)\",\"correlationID\":\"\(metadata.correlationID.uuidString)\""
+        if let causation = metadata.causationID { metadataJSON += ",\"causationID\":\"\(causation.uuidString)\"" }
+        metadataJSON += "}"
         // Payloads travel as jsonb inside one array, so one round trip appends a whole command.
         let array = "[" + events.map { event in
             "{\"event_id\":\"\(event.eventID.uuidString)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadataJSON)}"
         }.joined(separator: ",") + "]"
         let expected = expectedVersion.sqlValue
         do {
-            let rows = try await client.query("""
-                SELECT first_position, last_position, stream_version, duplicate
-                FROM append_events(\(stream.rawValue)::text, \(streamType)::text, \(expected)::integer, \(metadata.commandID)::uuid, \(digest)::text, \(array)::jsonb)
-                """, logger: logger)
+            let query: PostgresQuery
+            if let context {
+                query = """
+                    SELECT first_position, last_position, stream_version, duplicate
+                    FROM append_events_if(\(stream.rawValue)::text, \(streamType)::text, \(expected)::integer, \(metadata.commandID)::uuid, \(digest)::text, \(array)::jsonb,
+                                          \(context.stream.rawValue)::text, \(context.version)::integer)
+                    """
+            } else {
+                query = """
+                    SELECT first_position, last_position, stream_version, duplicate
+                    FROM append_events(\(stream.rawValue)::text, \(streamType)::text, \(expected)::integer, \(metadata.commandID)::uuid, \(digest)::text, \(array)::jsonb)
+                    """
+            }
+            let rows = try await client.query(query, logger: logger)
             for try await (first, last, version, duplicate) in rows.decode((Int64, Int64, Int, Bool).self) {
                 return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: duplicate)
             }

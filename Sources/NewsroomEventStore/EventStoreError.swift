@@ -7,7 +7,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Base: String {
             case conflict, commandReused, appendOnly, forgedActor, databaseUnavailable, notPermitted,
-                 migration, corruptEvent, streamExists, server
+                 migration, corruptEvent, streamExists, contextChanged, server
         }
         let base: Base
         public static let conflict = Code(base: .conflict)
@@ -20,6 +20,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let corruptEvent = Code(base: .corruptEvent)
         /// A bulk import would write a stream the log already has.
         public static let streamExists = Code(base: .streamExists)
+        /// A stream the decision read besides its own moved on before the append (NR005).
+        public static let contextChanged = Code(base: .contextChanged)
         public static let server = Code(base: .server)
         public var description: String { base.rawValue }
     }
@@ -78,6 +80,8 @@ extension EventStoreError {
             return EventStoreError(.conflict, text, conflict: conflict)
         case "NR002":
             return EventStoreError(.commandReused, "\(message). Use a new --command-id for a different command, or resend the original command unchanged.")
+        case "NR005":
+            return EventStoreError(.contextChanged, message)
         case "NR003":
             return EventStoreError(.appendOnly, message)
         case "NR004":
