@@ -12,7 +12,7 @@ import PostgresNIO
 public struct ProjectionFollower: Sendable {
     public let settings: ConnectionSettings
     public let logger: Logger
-    public var pollInterval: Duration = .milliseconds(5)
+    public var pollInterval: Duration = .milliseconds(2)
     /// A full round runs at least this often even when the probe saw nothing new.
     public var fullRoundInterval: Duration = .seconds(1)
     public var standbyRetry: Duration = .seconds(2)
@@ -51,10 +51,18 @@ public struct ProjectionFollower: Sendable {
         logger.info("following the log")
         // The pool runs in a task of its own that is cancelled, not awaited, when we start over:
         // a connection that died without a word must not keep the follower waiting for it.
-        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
+        // Only read-model batches run on this pool; see ProjectionRunner.catchUp for why their
+        // commits need not wait for the disk.
+        var configuration = settings.clientConfiguration
+        configuration.options.additionalStartupParameters.append(("synchronous_commit", "off"))
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let pool = Task { await client.run() }
         defer { pool.cancel() }
-        let runner = ProjectionRunner(client: client, logger: logger)
+        let runner = {
+            var runner = ProjectionRunner(client: client, logger: logger)
+            runner.sessionsCommitAsynchronously = true
+            return runner
+        }()
         var lastRound = ContinuousClock.now - fullRoundInterval
         while !Task.isCancelled {
             let ready = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }

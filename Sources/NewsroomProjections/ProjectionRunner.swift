@@ -10,6 +10,9 @@ public struct ProjectionRunner: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     public var batchSize: Int
+    /// True when every session of `client` already runs with `synchronous_commit = off` (the
+    /// follower's own pool): a batch then saves the round trip that sets it.
+    public var sessionsCommitAsynchronously = false
 
     public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 200) {
         self.client = client
@@ -88,7 +91,7 @@ public struct ProjectionRunner: Sendable {
                     // A read model is rebuilt from the log at will, and its checkpoint commits with
                     // its rows: after a crash both roll back together and the batch is applied
                     // again. So its commit need not wait for the disk (the log's commits do).
-                    try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+                    if !sessionsCommitAsynchronously { try await connection.query("SET LOCAL synchronous_commit = off", logger: logger) }
                     let applied = try await applyBatch(projection, schema: schema, on: connection)
                     try await connection.query("COMMIT", logger: logger)
                     return applied

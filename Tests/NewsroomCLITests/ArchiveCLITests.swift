@@ -1,0 +1,52 @@
+import Foundation
+import NewsroomEventStore
+import NewsroomTestSupport
+import Testing
+
+@Suite("newsroom export and import archive")
+struct ArchiveCLITests {
+    @Test("export writes every article's history; import brings it into another newsroom, catches the read models up, and refuses bad input with the line and the exit code")
+    func exportAndImport() async throws {
+        let desk = try await Newsdesk.make()
+        let article = try await desk.draft("Gempa di Maroko", body: "Isi berita\tdengan tab dan \"kutipan\".")
+        for (arguments, user) in [(["assign-editor", article, desk.editor], desk.editor), (["submit", article], desk.reporter)] {
+            #expect(try await desk.cli.run(arguments, as: user).status == 0)
+        }
+        let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cli-archive-\(UUID().uuidString).ndjson").path
+        let exported = try await desk.cli.run(["export", "--output", archive])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stderr.contains("exported 3 events"), "\(exported.stderr)")
+        let lines = try String(contentsOfFile: archive, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.first?.contains("\"type\": \"ArticleDrafted\"") == true)
+
+        let target = try await Newsdesk.make()
+        let imported = try await target.cli.run(["import", "archive", archive, "--json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.object["articles"] as? Int == 1)
+        #expect(imported.object["articleEvents"] as? Int == 3)
+        #expect(imported.object["readModelsSeconds"] != nil)
+        // The read models were caught up: the article is listed at once, with its history's author.
+        let listed = try await target.cli.run(["list", "--json"], as: target.chief)
+        #expect(listed.stdout.contains("Gempa di Maroko"), "\(listed.stdout)")
+        let history = try await target.cli.run(["history", article, "--json"], as: target.chief)
+        #expect(history.stdout.contains(desk.reporter), "\(history.stdout)")
+        #expect(try await target.cli.run(["verify"]).status == 0)
+
+        // Again: the streams exist, exit 75 and nothing changes.
+        let again = try await target.cli.run(["import", "archive", archive])
+        #expect(again.status == 75, "\(again.stderr)")
+        #expect(again.stderr.contains("Nothing was imported"))
+        // A broken line: 65 with its number. A missing file: 64. Staff cannot import: 77.
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("cli-broken-\(UUID().uuidString).ndjson").path
+        try Data((lines.map(String.init) + ["{\"stream\": \"article-x\""]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: broken))
+        let bad = try await Newsdesk.make()
+        let refused = try await bad.cli.run(["import", "archive", broken])
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("line 4:"), "\(refused.stderr)")
+        #expect(try await bad.cli.run(["import", "archive", "/nonexistent/archive.ndjson"]).status == 64)
+        let staff = try await bad.cli.run(["import", "archive", archive], as: bad.chief)
+        #expect(staff.status == 77, "\(staff.stderr)")
+        #expect(try await bad.cli.run(["history", article], as: bad.chief).status == 66)
+    }
+}
