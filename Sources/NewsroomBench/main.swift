@@ -215,16 +215,6 @@ case "archive":
     try file.close()
     emit(["path": "archive", "articles": articles, "events": events, "bytes": (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0])
 
-case "import":
-    // The archive import as `newsroom import archive` runs it, without the read-model catch-up.
-    guard let path = arguments.dropFirst().first else { exit(64) }
-    let started = Date()
-    let report = try await Database.withClient(settings, logger: logger) { client in
-        try await ArchiveImporter(store: EventStore(client: client, logger: logger)).importArchive(atPath: path, commandID: UUID())
-    }
-    let seconds = Date().timeIntervalSince(started)
-    emit(["path": "import", "events": report.articleEvents + report.slugsReserved, "seconds": seconds, "eventsPerSecond": Double(report.articleEvents + report.slugsReserved) / seconds, "peakRSSKilobytes": peakRSSKilobytes()])
-
 case "rebuild":
     var results: [String: Any] = [:]
     let started = Date()
@@ -301,6 +291,6 @@ case "lag":
     emit(["path": "lag", "rate": rate, "seconds": seconds, "commands": lags.count, "p50Milliseconds": percentile(0.5), "p99Milliseconds": percentile(0.99), "maxMilliseconds": lags.last ?? 0])
 
 default:
-    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | archive ARTICLES FILE | import FILE | rebuild | lag SECONDS RATE\n".utf8))
+    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | archive ARTICLES FILE | rebuild | lag SECONDS RATE\n".utf8))
     exit(64)
 }

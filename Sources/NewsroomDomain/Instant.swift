@@ -30,31 +30,71 @@ public enum Instant {
     /// "yyyy-MM-ddTHH:mm:ss.SSSZ" exactly, or nil.
     static func parseCanonical(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
-        guard bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 46, bytes[23] == 90 else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
+        guard bytes.count == 24, bytes[10] == 84, bytes[19] == 46, bytes[23] == 90, let micros = microseconds(iso8601: text) else { return nil }
+        return Date(timeIntervalSince1970: Double(micros / 1000) / 1000)
+    }
+
+    /// Microseconds since 1970 for "2024-01-02T03:04:05Z" (or a space for the T) with up to six
+    /// fraction digits and `Z` or an offset such as `+07:00`; nil for anything else.
+    public static func microseconds(iso8601 text: String) -> Int64? {
+        let b = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
             var value = 0
-            for index in range {
-                let digit = Int(bytes[index]) - 48
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
+            for i in from..<(from + count) {
+                guard (0x30...0x39).contains(b[i]) else { return nil }
+                value = value * 10 + Int(b[i] - 0x30)
             }
             return value
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-              let minute = number(14..<16), let second = number(17..<19), let millisecond = number(20..<23),
-              (1...12).contains(month), (1...CivilCalendar.daysIn(month: month, year: year)).contains(day),
+        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A,
+              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              year >= 1, (1...12).contains(month), (1...CivilCalendar.daysIn(month: month, year: year)).contains(day),
               hour < 24, minute < 60, second < 60 else { return nil }
+        var index = 19
+        var fraction: Int64 = 0
+        if index < b.count, b[index] == 0x2E {
+            index += 1
+            var digits = 0
+            while index < b.count, (0x30...0x39).contains(b[index]) {
+                guard digits < 6 else { return nil }
+                fraction = fraction * 10 + Int64(b[index] - 0x30)
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<6 { fraction *= 10 }
+        }
+        guard index < b.count else { return nil }
+        var offsetSeconds = 0
+        if b[index] == 0x5A, index + 1 == b.count {
+            offsetSeconds = 0
+        } else if b[index] == 0x2B || b[index] == 0x2D, index + 6 == b.count, b[index + 3] == 0x3A,
+                  let hours = number(index + 1, 2), let minutes = number(index + 4, 2), hours < 24, minutes < 60 {
+            offsetSeconds = (hours * 3600 + minutes * 60) * (b[index] == 0x2D ? -1 : 1)
+        } else {
+            return nil
+        }
         let days = Int64(CivilCalendar.days(year: year, month: month, day: day))
-        let milliseconds = days * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond)
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        return (days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)) * 1_000_000 + fraction
     }
 
-    public static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    /// "yyyy-MM-dd", then `separator`, then "HH:mm:ss.SSSSSS", in UTC.
+    public static func text(microseconds: Int64, separator: String) -> String {
+        let (days, microsecondOfDay) = floorDivide(microseconds, 86_400_000_000)
+        let (year, month, day) = CivilCalendar.date(fromDays: Int(days))
+        let seconds = Int(microsecondOfDay / 1_000_000)
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + separator + pad(seconds / 3600, 2) + ":"
+            + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2) + "." + pad(Int(microsecondOfDay % 1_000_000), 6)
+    }
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let quotient = a >= 0 ? a / b : (a - b + 1) / b
         return (quotient, a - quotient * b)
     }
 
-    public static func pad(_ value: Int, _ width: Int) -> String {
+    static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }

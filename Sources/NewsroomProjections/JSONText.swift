@@ -14,7 +14,7 @@ enum JSONText {
 
     static func write(_ value: Any, into bytes: inout [UInt8]) {
         switch value {
-        case let text as String: writeString(text, into: &bytes)
+        case let text as String: JSONB.writeString(text, into: &bytes)
         case let flag as Bool: bytes.append(contentsOf: Array((flag ? "true" : "false").utf8))
         case let number as Int: bytes.append(contentsOf: Array(String(number).utf8))
         case let number as Int64: bytes.append(contentsOf: Array(String(number).utf8))
@@ -24,7 +24,7 @@ enum JSONText {
             bytes.append(UInt8(ascii: "{"))
             for (index, key) in object.keys.sorted().enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(key, into: &bytes)
+                JSONB.writeString(key, into: &bytes)
                 bytes.append(UInt8(ascii: ":"))
                 write(object[key]!, into: &bytes)
             }
@@ -44,13 +44,9 @@ enum JSONText {
             if mirror.displayStyle == .optional {
                 if let wrapped = mirror.children.first?.value { write(wrapped, into: &bytes) } else { bytes.append(contentsOf: Array("null".utf8)) }
             } else {
-                writeString(String(describing: value), into: &bytes)
+                JSONB.writeString(String(describing: value), into: &bytes)
             }
         }
     }
 
-
-    static func writeString(_ text: String, into bytes: inout [UInt8]) {
-        JSONB.writeString(text, into: &bytes)
-    }
 }

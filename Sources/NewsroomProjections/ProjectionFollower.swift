@@ -58,11 +58,7 @@ public struct ProjectionFollower: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let pool = Task { await client.run() }
         defer { pool.cancel() }
-        let runner = {
-            var runner = ProjectionRunner(client: client, logger: logger)
-            runner.sessionsCommitAsynchronously = true
-            return runner
-        }()
+        let runner = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true)
         var lastRound = ContinuousClock.now - fullRoundInterval
         while !Task.isCancelled {
             let ready = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }

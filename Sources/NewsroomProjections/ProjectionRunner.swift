@@ -12,12 +12,13 @@ public struct ProjectionRunner: Sendable {
     public var batchSize: Int
     /// True when every session of `client` already runs with `synchronous_commit = off` (the
     /// follower's own pool): a batch then saves the round trip that sets it.
-    public var sessionsCommitAsynchronously = false
+    public let sessionsCommitAsynchronously: Bool
 
-    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 200) {
+    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 200, sessionsCommitAsynchronously: Bool = false) {
         self.client = client
         self.logger = logger
         self.batchSize = batchSize
+        self.sessionsCommitAsynchronously = sessionsCommitAsynchronously
     }
 
     public struct Failure: Error, CustomStringConvertible {

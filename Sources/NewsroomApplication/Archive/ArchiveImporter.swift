@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NewsroomDomain
 import NewsroomEventStore
+import NewsroomProjections
 
 /// A line of an archive that cannot be imported; nothing was imported.
 public struct ArchiveError: Error, Sendable, CustomStringConvertible {
@@ -18,6 +19,8 @@ public struct ArchiveImportReport: Sendable {
     public var articleEvents: Int
     public var slugsReserved: Int
     public var seconds: Double
+    /// How long the read models took to catch up afterwards; nil when that was left to others.
+    public var readModelsSeconds: Double?
 }
 
 /// Brings a newsroom's archive of article histories into the log in one transaction, with the
@@ -32,7 +35,9 @@ public struct ArchiveImporter: Sendable {
 
     public static let maximumLineBytes = 16 << 20
 
-    public func importArchive(atPath path: String, commandID: UUID) async throws -> ArchiveImportReport {
+    /// Imports the archive at `path`; with `catchingUp`, also brings the read models up to date
+    /// before returning, so what was imported is listed and served at once.
+    public func importArchive(atPath path: String, commandID: UUID, catchingUp: Bool = false) async throws -> ArchiveImportReport {
         guard let file = FileHandle(forReadingAtPath: path) else {
             throw ArchiveError(line: 0, message: "Cannot open \(path) for reading: check the path and its permissions.")
         }
@@ -71,8 +76,14 @@ public struct ArchiveImporter: Sendable {
             }
             return "archive-sha256:" + digest.finalize().map { String(format: "%02x", $0) }.joined()
         }
-        return ArchiveImportReport(articles: validator.versions.count, articleEvents: validator.articleEvents,
-                                   slugsReserved: validator.slugs.count, seconds: Date().timeIntervalSince(started))
+        var report = ArchiveImportReport(articles: validator.versions.count, articleEvents: validator.articleEvents,
+                                         slugsReserved: validator.slugs.count, seconds: Date().timeIntervalSince(started))
+        if catchingUp {
+            let caughtUp = Date()
+            try await ProjectionRunner(client: store.client).catchUpAll()
+            report.readModelsSeconds = Date().timeIntervalSince(caughtUp)
+        }
+        return report
     }
 }
 
@@ -146,10 +157,12 @@ struct ArchiveValidator {
             throw failure("\(type.prefix(60)) v\(schemaVersion) cannot be read: \(error).")
         }
         let version = (versions[id] ?? 0) + 1
-        if case .given(let expected) = line.versionField, expected != version {
+        switch line.version {
+        case .absent: break
+        case .value(let expected) where expected == version: break
+        case .value(let expected):
             throw failure("\"version\" is \(expected) but this is event \(version) of \(stream) in the file; each article's events must come in order, without gaps.")
-        } else if case .invalidVersion = line.versionField {
-            throw failure("\"version\" must be a whole number.")
+        case .invalid: throw failure("\"version\" must be a whole number.")
         }
         var claimed: String?
         switch event {
@@ -177,9 +190,14 @@ struct ArchiveValidator {
             }
             for reservation in reserved {
                 slugs[slug] = SlugDecider.evolve(slugs[slug] ?? SlugDecider.initialState, reservation)
-                guard let text = try? reservation.encodedPayload(), let value = try? JSONB.parse(text) else { continue }
+                let payload: JSONBValue
+                do {
+                    payload = try JSONB.parse(try reservation.encodedPayload())
+                } catch {
+                    throw failure("the reservation of the slug \"\(slug)\" could not be written: \(error).")
+                }
                 events.append(ImportedEvent(streamID: StreamID("slug-\(slug)"), streamType: "slug", eventID: UUID(), type: reservation.typeName,
-                                            schemaVersion: SlugDecider.Event.schemaVersion(of: reservation.typeName), payload: CanonicalJSON(value),
+                                            schemaVersion: SlugDecider.Event.schemaVersion(of: reservation.typeName), payload: CanonicalJSON(payload),
                                             metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt))
             }
         }

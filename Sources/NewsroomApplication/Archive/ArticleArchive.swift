@@ -16,9 +16,6 @@ public enum ArticleArchive {
     enum Field<T> {
         case absent, value(T), invalid
     }
-    enum VersionField {
-        case absent, given(Int), invalidVersion
-    }
 
     /// The fields of one line, read leniently; `ArchiveValidator` says what is wrong.
     struct Line {
@@ -36,13 +33,7 @@ public enum ArticleArchive {
             return value
         }
         var schemaVersion: Field<Int> { Self.integer(object["schemaVersion"]) }
-        var versionField: VersionField {
-            switch Self.integer(object["version"]) {
-            case .absent: .absent
-            case .value(let version): .given(version)
-            case .invalid: .invalidVersion
-            }
-        }
+        var version: Field<Int> { Self.integer(object["version"]) }
         var eventID: Field<UUID> {
             guard let value = object["eventId"], value != .null else { return .absent }
             guard let text = value.stringValue, let id = UUID(hexText: Substring(text)) else { return .invalid }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import NewsroomApplication
-import NewsroomEventStore
-import NewsroomProjections
 
 struct ImportArchive: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,23 +28,18 @@ struct ImportArchive: AsyncParsableCommand {
                 throw ValidationError("FILE \(file): no such readable file.")
             }
             let commandID = try write.resolvedCommandID()
-            let database = try await connection.open()
-            let (report, catchUpSeconds) = try await database.withClient { client in
-                let report = try await ArchiveImporter(store: EventStore(client: client, logger: .quiet("newsroom"))).importArchive(atPath: file, commandID: commandID)
-                if noCatchUp { return (report, nil as Double?) }
-                let started = Date()
-                try await ProjectionRunner(client: client).catchUpAll()
-                return (report, Date().timeIntervalSince(started))
+            let report = try await withNewsroom(connection) { newsroom in
+                try await ArchiveImporter(store: newsroom.store).importArchive(atPath: file, commandID: commandID, catchingUp: !noCatchUp)
             }
             if connection.json {
                 var object: [String: Any] = ["articles": report.articles, "articleEvents": report.articleEvents, "slugsReserved": report.slugsReserved,
                                              "seconds": report.seconds, "commandId": commandID.uuidString.lowercased()]
-                if let catchUpSeconds { object["readModelsSeconds"] = catchUpSeconds }
+                if let seconds = report.readModelsSeconds { object["readModelsSeconds"] = seconds }
                 printJSON(object)
                 return
             }
             print("imported \(report.articles) articles (\(report.articleEvents) events, \(report.slugsReserved) slugs) from \(file) in \(String(format: "%.2f", report.seconds)) s")
-            if let catchUpSeconds { print("read models caught up in \(String(format: "%.2f", catchUpSeconds)) s") }
+            if let seconds = report.readModelsSeconds { print("read models caught up in \(String(format: "%.2f", seconds)) s") }
         }
     }
 }
