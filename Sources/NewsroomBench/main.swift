@@ -216,23 +216,12 @@ case "archive":
     emit(["path": "archive", "articles": articles, "events": events, "bytes": (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0])
 
 case "rebuild":
-    var results: [String: Any] = [:]
     let started = Date()
-    let (events, timings) = try await Database.withClient(settings, logger: logger, maximumConnections: 4) { client in
-        let runner = ProjectionRunner(client: client, logger: logger, batchSize: 2000)
-        var total = 0
-        var timings: [String: Double] = [:]
-        for projection in [PublishedArticlesProjection(), EditorialAuditProjection()] as [any Projection] {
-            let t = Date()
-            total = try await runner.rebuild(projection)
-            timings["\(projection.name)Seconds"] = Date().timeIntervalSince(t)
-        }
-        return (total, timings)
+    let events = try await Database.withClient(settings, logger: logger, maximumConnections: 4) { client in
+        try await ProjectionRunner(client: client, logger: logger, batchSize: 2000).rebuild([PublishedArticlesProjection(), EditorialAuditProjection()])
     }
-    for (key, value) in timings { results[key] = value }
     let seconds = Date().timeIntervalSince(started)
-    results.merge(["path": "rebuild", "events": events, "seconds": seconds, "eventsPerSecond": Double(events) / seconds, "peakRSSKilobytes": peakRSSKilobytes()]) { $1 }
-    emit(results)
+    emit(["path": "rebuild", "events": events, "seconds": seconds, "eventsPerSecond": Double(events) / seconds, "peakRSSKilobytes": peakRSSKilobytes()])
 
 case "lag":
     // From the moment a command's append returns (committed) to the moment its event's row is in

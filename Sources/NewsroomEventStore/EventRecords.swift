@@ -21,7 +21,25 @@ public struct EventMetadata: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case commandID, correlationID, causationID }
 
-    // Every event read carries metadata; Foundation's UUID decoding runs sscanf for each id.
+    /// Reads the metadata text of a stored event. Every event read carries it, so this takes
+    /// the hand-written jsonb parser rather than JSONDecoder (7% of a rebuild's client time).
+    public init?(storedText text: String) {
+        guard let object = try? JSONB.parse(text), case .object = object else { return nil }
+        var ids: [String: UUID] = [:]
+        for key in ["commandID", "correlationID", "causationID"] {
+            switch object[key] {
+            case nil, .null?: continue
+            case .string(let text)?:
+                guard let id = UUID(hexText: Substring(text)) else { return nil }
+                ids[key] = id
+            default: return nil
+            }
+        }
+        guard let command = ids["commandID"] else { return nil }
+        self.init(commandID: command, correlationID: ids["correlationID"], causationID: ids["causationID"])
+    }
+
+    // Foundation's UUID decoding runs sscanf for each id.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func id(_ key: CodingKeys) throws -> UUID? {

@@ -252,7 +252,7 @@ public struct EventStore: Sendable {
         for try await row in rows {
             let (position, tx, stream, version, id, type, schema, payload, metadata, actor, at) =
                 try row.decode((Int64, Int64, String, Int, UUID, String, Int, String, String, String, Date).self)
-            guard let meta = try? JSONDecoder().decode(EventMetadata.self, from: Data(metadata.utf8)) else {
+            guard let meta = EventMetadata(storedText: metadata) else {
                 throw EventStoreError(.corruptEvent, "event at position \(position) has unreadable metadata: \(metadata)")
             }
             events.append(RecordedEvent(

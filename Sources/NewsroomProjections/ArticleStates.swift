@@ -8,6 +8,9 @@ import PostgresNIO
 /// keeping each article's state in a private table of their schema.
 struct ArticleStates {
     let schema: String
+    /// A read model that never shows the body stores its states without it: the body is most of
+    /// an article's bytes, and no later event's fold reads it back.
+    var keepsBodies = true
 
     func createTable(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).article_state (article_id uuid PRIMARY KEY, state jsonb NOT NULL, version integer NOT NULL, updated_at timestamptz NOT NULL)"), logger: logger)
@@ -58,7 +61,11 @@ struct ArticleStates {
         }
         let sorted = changed.values.sorted { $0.id.description < $1.id.description }
         let encoder = JSONEncoder.projection
-        let jsons = try sorted.map { String(decoding: try encoder.encode($0.article), as: UTF8.self) }
+        let jsons = try sorted.map { changed in
+            var stored = changed.article
+            if !keepsBodies { stored.body = "" }
+            return String(decoding: try encoder.encode(stored), as: UTF8.self)
+        }
         try await connection.query("""
             INSERT INTO \(unescaped: schema).article_state (article_id, state, version, updated_at)
             SELECT * FROM unnest(\(sorted.map(\.id.uuid))::uuid[], \(jsons)::text[]::jsonb[], \(sorted.map(\.version))::int[], \(sorted.map(\.updatedAt))::timestamptz[])

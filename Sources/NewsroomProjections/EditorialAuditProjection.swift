@@ -33,7 +33,7 @@ public struct EditorialAuditProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         // Article rows need the article as it stood right after each event: fold the batch once.
-        let steps = try await ArticleStates(schema: schema).steps(events, on: connection, logger: logger).steps
+        let steps = try await ArticleStates(schema: schema, keepsBodies: false).steps(events, on: connection, logger: logger).steps
         var after: [Int64: ArticleStates.Step] = [:]
         for step in steps { after[step.record.position] = step }
         var rows = Rows()

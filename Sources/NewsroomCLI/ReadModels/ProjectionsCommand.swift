@@ -35,33 +35,40 @@ struct ProjectionsStatus: AsyncParsableCommand {
 struct ProjectionsRebuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
-        abstract: "Rebuild a read model from the whole log beside the live one, then swap it in atomically.",
-        discussion: "Needs the database's administrator (it creates a schema). Readers keep the old model until the swap. A killed rebuild resumes where it stopped.")
+        abstract: "Rebuild read models from the whole log beside the live ones, then swap them in atomically.",
+        discussion: "Needs the database's administrator (it creates schemas). Several read models rebuild from one read of the log, side by side. Readers keep the old model until its swap. A killed rebuild resumes where it stopped.")
 
-    @Argument(help: "published, audit, desk or stats.") var name: String
+    @Argument(help: "The read models to rebuild: \(Projections.all.map(\.name).joined(separator: ", ")). All of them when none is named.")
+    var names: [String] = []
+    @Option(help: "Events per batch. Each batch is a transaction on the shadow copies; while one is open, live read models wait to see newer commits (about 0.1 s per 2,000 events).")
+    var batchSize = 2000
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        guard Projections.named(name) != nil else {
+        guard (1...100_000).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 100000, not \(batchSize).")
+        }
+        for name in names where Projections.named(name) == nil {
             throw ValidationError("There is no projection \"\(name)\". Projections: \(Projections.all.map(\.name).joined(separator: ", ")).")
         }
     }
 
     func run() async throws {
         try await guarded(json: connection.json) {
-            let projection = Projections.named(name)!
+            let projections = names.isEmpty ? Projections.all : Projections.all.filter { names.contains($0.name) }
+            let label = projections.map(\.name).joined(separator: ", ")
             let database = try await connection.open()
             let started = Date()
-            let progress = ProgressReporter(label: "rebuilding \(projection.name)")
+            let progress = ProgressReporter(label: "rebuilding \(label)")
             let count = try await database.withClient { client in
-                try await ProjectionRunner(client: client).rebuild(projection) { done, total in progress.report(done: done, total: total) }
+                try await ProjectionRunner(client: client, batchSize: batchSize).rebuild(projections) { done, total in progress.report(done: done, total: total) }
             }
             progress.finish()
             let seconds = Date().timeIntervalSince(started)
             if connection.json {
-                printJSON(["projection": projection.name, "events": count, "seconds": seconds])
+                printJSON(["projections": projections.map(\.name), "events": count, "seconds": seconds])
             } else {
-                print("rebuilt \(projection.name) from \(count) events in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 0.001))) events/s) and swapped it in")
+                print("rebuilt \(label) from \(count) events in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 0.001))) events/s) and swapped \(projections.count == 1 ? "it" : "them") in")
             }
         }
     }
