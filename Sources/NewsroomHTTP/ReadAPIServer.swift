@@ -9,9 +9,12 @@ import ServiceLifecycle
 /// `newsroom serve`: the read API and, optionally, the projection follower, in one service group
 /// that shuts down gracefully on SIGTERM and SIGINT.
 public enum ReadAPIServer {
-    public static func run(api: ConnectionSettings, projector: ConnectionSettings?, host: String, port: Int, logger: Logger) async throws {
+    /// `articleCache`: how long an article served from memory may go without asking whether the
+    /// published model moved; nil reads every request from the database.
+    public static func run(api: ConnectionSettings, projector: ConnectionSettings?, host: String, port: Int, articleCache: Duration?, logger: Logger) async throws {
         let client = PostgresClient(configuration: api.clientConfiguration, backgroundLogger: logger)
-        let app = Application(router: ReadAPI(readModels: ReadModels(client: client, logger: logger)).router(),
+        let readModels = ReadModels(client: client, logger: logger, articleCache: articleCache.map { PublishedArticleCache(validity: $0) })
+        let app = Application(router: ReadAPI(readModels: readModels).router(),
                               configuration: .init(address: .hostname(host, port: port)), logger: logger)
         var services: [any Service] = [client, app]
         if let projector { services.append(FollowerService(follower: ProjectionFollower(settings: projector, logger: logger))) }

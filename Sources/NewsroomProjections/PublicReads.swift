@@ -34,13 +34,43 @@ extension ReadModels {
 
     /// A visible article by its current slug, or where a former slug now points.
     public func published(slug: String) async throws -> SlugLookup {
+        if let cache = articleCache {
+            switch cache.lookup(slug) {
+            case .hit(let article): return .found(article)
+            case .miss: break
+            case .validate:
+                try await validate(cache)
+                if let article = cache.justValidated(slug) { return .found(article) }
+            }
+        }
+        let token = articleCache?.readToken
         let rows = try await client.query("SELECT \(unescaped: Self.publishedColumns) FROM published.visible_articles WHERE slug = \(slug)", logger: logger)
-        if let article = try await Self.decodePublished(rows).first { return .found(article) }
+        if let article = try await Self.decodePublished(rows).first {
+            articleCache?.store(article, slug: slug, readUnder: token)
+            return .found(article)
+        }
         let moved = try await client.query("""
             SELECT a.slug FROM published.slugs s JOIN published.visible_articles a ON a.article_id = s.article_id WHERE s.slug = \(slug)
             """, logger: logger)
         for try await current in moved.decode(String.self) { return .moved(to: current) }
         return .notFound
+    }
+
+    /// Asks where the published model stands; the cache keeps its articles only if it has not moved.
+    func validate(_ cache: PublishedArticleCache) async throws {
+        let asked = ContinuousClock.now
+        do {
+            var state = "absent"
+            let rows = try await client.query("""
+                SELECT transaction_id || '/' || position || '/' || events_applied || '/' || version || '/' || updated_at::text
+                FROM projection_checkpoints WHERE schema_name = 'published'
+                """, logger: logger)
+            for try await text in rows.decode(String.self) { state = text }
+            cache.validated(modelState: state, at: asked)
+        } catch {
+            cache.validationFailed()
+            throw error
+        }
     }
 
     /// Latest first; the cursor is the last item's (visible_from, article_id).

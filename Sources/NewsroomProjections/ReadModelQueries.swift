@@ -7,10 +7,14 @@ import PostgresNIO
 public struct ReadModels: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// Where the public API keeps the articles it served (see `published(slug:)`); nil reads
+    /// every article from the database.
+    public let articleCache: PublishedArticleCache?
 
-    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.readmodels")) {
+    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.readmodels"), articleCache: PublishedArticleCache? = nil) {
         self.client = client
         self.logger = logger
+        self.articleCache = articleCache
     }
 
     // MARK: Desk

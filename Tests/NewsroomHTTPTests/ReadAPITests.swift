@@ -51,6 +51,36 @@ struct ReadAPITests {
         }
     }
 
+    @Test("with the article cache, repeated requests are served from memory, and an unpublished article is gone once the validity has passed")
+    func articleCache() async throws {
+        let fixture = try await Self.fixture()
+        let cache = PublishedArticleCache(validity: .milliseconds(300))
+        try await Database.withClient(fixture.room.db.with(user: "newsroom_api"), logger: TestCluster.logger) { client in
+            let app = Application(router: ReadAPI(readModels: ReadModels(client: client, logger: TestCluster.logger, articleCache: cache)).router())
+            try await app.test(.router) { client in
+                var bodies: Set<String> = []
+                for _ in 0..<4 {
+                    try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get) { response in
+                        #expect(response.status == .ok)
+                        bodies.insert(String(buffer: response.body))
+                    }
+                }
+                #expect(bodies.count == 1)
+                #expect(cache.statistics.hits >= 2, "\(cache.statistics)")
+                try await client.execute(uri: "/articles/ditarik", method: .get) { #expect($0.status == .notFound) }
+
+                let editor = fixture.room.editors[0]
+                _ = try await fixture.room.as(editor) { try await $0.execute(.unpublish(reason: "Keberatan hukum"), on: fixture.published, commandID: UUID()) }
+                try await fixture.room.catchUpAll()
+                try await Task.sleep(for: .milliseconds(350))
+                try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get) { response in
+                    #expect(response.status == .notFound, "an unpublished article outlived the cache's validity")
+                }
+                #expect(cache.statistics.validations >= 2)
+            }
+        }
+    }
+
     @Test("an article is served as a ninjs 3 document that validates, with ETag, Last-Modified and news-like caching")
     func article() async throws {
         let fixture = try await Self.fixture()

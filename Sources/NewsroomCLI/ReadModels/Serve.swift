@@ -17,7 +17,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The read-only PostgreSQL role the API connects as.") var apiUser = "newsroom_api"
     @Option(help: "Least severe log level written: trace, debug, info (one line per request), notice, warning, error.") var logLevel: Logger.Level = .info
     @Flag(help: "Also follow the log and keep the read models current (as --user).") var withProjector = false
+    @Option(help: "Milliseconds an article served from memory may go before the server asks whether the published read model moved (a change shows at most this much later); 0 reads every request from the database.")
+    var articleCacheMs = 10
     @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard (0...60_000).contains(articleCacheMs) else {
+            throw ValidationError("--article-cache-ms must be from 0 (no cache) to 60000, not \(articleCacheMs).")
+        }
+    }
 
     func run() async throws {
         try await guarded(json: connection.json) {
@@ -26,7 +34,8 @@ struct Serve: AsyncParsableCommand {
             logger.logLevel = logLevel
             logger.info("serving", metadata: ["address": "\(host):\(port)", "role": "\(apiUser)", "projector": "\(withProjector)"])
             try await ReadAPIServer.run(api: database.settings.with(user: apiUser, password: nonEmptyEnv("NEWSROOM_API_PASSWORD")),
-                                        projector: withProjector ? database.settings : nil, host: host, port: port, logger: logger)
+                                        projector: withProjector ? database.settings : nil, host: host, port: port,
+                                        articleCache: articleCacheMs > 0 ? .milliseconds(articleCacheMs) : nil, logger: logger)
         }
     }
 }
