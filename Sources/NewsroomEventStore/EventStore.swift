@@ -43,21 +43,13 @@ public struct EventStore: Sendable {
         }.joined(separator: ",") + "]"
         let expected = expectedVersion.sqlValue
         do {
-            let query: PostgresQuery
-            if let context {
-                query = """
-                    SELECT first_position, last_position, stream_version, duplicate
-                    FROM append_events_if(\(stream.rawValue)::text, \(streamType)::text, \(expected)::integer, \(metadata.commandID)::uuid, \(digest)::text, \(array)::jsonb,
-                                          \(context.stream.rawValue)::text, \(context.version)::integer)
-                    """
+            let append = AppendStatement(stream: stream.rawValue, streamType: streamType, expected: expected, commandID: metadata.commandID, digest: digest, events: array)
+            let rows = if let context {
+                try await client.execute(ConditionalAppendStatement(append: append, context: context), logger: logger)
             } else {
-                query = """
-                    SELECT first_position, last_position, stream_version, duplicate
-                    FROM append_events(\(stream.rawValue)::text, \(streamType)::text, \(expected)::integer, \(metadata.commandID)::uuid, \(digest)::text, \(array)::jsonb)
-                    """
+                try await client.execute(append, logger: logger)
             }
-            let rows = try await client.query(query, logger: logger)
-            for try await (first, last, version, duplicate) in rows.decode((Int64, Int64, Int, Bool).self) {
+            for try await (first, last, version, duplicate) in rows {
                 return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: duplicate)
             }
             throw EventStoreError(.server, "append_events returned no row")
@@ -124,20 +116,14 @@ public struct EventStore: Sendable {
 
     /// The same read on a given connection, for callers that hold a transaction (projection runners).
     public static func readAll(on connection: PostgresConnection, after position: LogPosition, limit: Int, logger: Logger) async throws -> [RecordedEvent] {
-        try await decode(connection.query(readAllQuery(after: position, limit: limit), logger: logger))
+        var events: [RecordedEvent] = []
+        for try await event in try await connection.execute(ReadAllStatement(after: position, limit: limit), logger: logger) { events.append(event) }
+        return events
     }
 
-    /// The log read every reader uses. ORDER BY names the table's columns: the select list turns
-    /// transaction_id into a bigint under the same name, and sorting by that expression cannot use
-    /// the (transaction_id, position) index, so each read sorted the whole table.
+    /// The log read every reader uses (`ReadAllStatement`) with its parameters bound, to EXPLAIN.
     public static func readAllQuery(after position: LogPosition, limit: Int) -> PostgresQuery {
-        """
-        SELECT \(unescaped: columns) FROM events
-        WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY events.transaction_id, events.position
-        LIMIT \(limit)
-        """
+        PostgresQuery(unsafeSQL: ReadAllStatement.sql, binds: try! ReadAllStatement(after: position, limit: limit).makeBindings())
     }
 
     /// Every event after `position`, fetched in batches so memory stays flat however long the log is.
@@ -249,18 +235,21 @@ public struct EventStore: Sendable {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []
-        for try await row in rows {
-            let (position, tx, stream, version, id, type, schema, payload, metadata, actor, at) =
-                try row.decode((Int64, Int64, String, Int, UUID, String, Int, String, String, String, Date).self)
-            guard let meta = EventMetadata(storedText: metadata) else {
-                throw EventStoreError(.corruptEvent, "event at position \(position) has unreadable metadata: \(metadata)")
-            }
-            events.append(RecordedEvent(
-                logPosition: LogPosition(transactionID: tx, position: position), streamID: StreamID(stream),
-                streamVersion: version, eventID: id, type: type, schemaVersion: schema, payload: payload,
-                metadata: meta, actor: actor, recordedAt: at))
-        }
+        for try await row in rows { events.append(try decodeEvent(row)) }
         return events
+    }
+
+    /// One row of `columns`.
+    static func decodeEvent(_ row: PostgresRow) throws -> RecordedEvent {
+        let (position, tx, stream, version, id, type, schema, payload, metadata, actor, at) =
+            try row.decode((Int64, Int64, String, Int, UUID, String, Int, String, String, String, Date).self)
+        guard let meta = EventMetadata(storedText: metadata) else {
+            throw EventStoreError(.corruptEvent, "event at position \(position) has unreadable metadata: \(metadata)")
+        }
+        return RecordedEvent(
+            logPosition: LogPosition(transactionID: tx, position: position), streamID: StreamID(stream),
+            streamVersion: version, eventID: id, type: type, schemaVersion: schema, payload: payload,
+            metadata: meta, actor: actor, recordedAt: at)
     }
 }
 

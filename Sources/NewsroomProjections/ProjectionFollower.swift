@@ -18,6 +18,8 @@ public struct ProjectionFollower: Sendable {
     public var standbyRetry: Duration = .seconds(2)
     /// A round that takes longer than this is treated as a lost connection: start over with fresh ones.
     public var stallTimeout: Duration = .seconds(30)
+    /// Told after each batch commits (see `ProjectionRunner.batchCommitted`).
+    public var batchCommitted: (@Sendable (_ schema: String, _ through: LogPosition) -> Void)?
 
     public init(settings: ConnectionSettings, logger: Logger) {
         self.settings = settings
@@ -58,29 +60,30 @@ public struct ProjectionFollower: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let pool = Task { await client.run() }
         defer { pool.cancel() }
-        let runner = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true)
+        let runner = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true, batchCommitted: batchCommitted)
+        // Each read model catches up on its own as soon as the probe sees events for it, whatever
+        // the others are doing: a round that waited for all of them made a new event wait for the
+        // slowest model's batch before it was even seen (p50 lag 12 ms at 100 commands/s).
+        let running = ClaimSet()
         var lastRound = ContinuousClock.now - fullRoundInterval
-        while !Task.isCancelled {
-            let ready = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }
-            let fullRound = ContinuousClock.now - lastRound >= fullRoundInterval
-            if !ready.isEmpty || fullRound {
-                if fullRound { lastRound = .now }
-                let applied = try await Self.withDeadline(stallTimeout) {
-                    // Read models are independent: bring them up to date side by side.
-                    var applied = 0
-                    try await withThrowingTaskGroup(of: Int.self) { group in
-                        for projection in Projections.all where fullRound || ready.contains(projection.name) {
-                            group.addTask { try await runner.catchUp(projection) }
-                        }
-                        for try await count in group { applied += count }
-                    }
+        try await withThrowingDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let ready = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }
+                let fullRound = ContinuousClock.now - lastRound >= fullRoundInterval
+                if fullRound {
+                    lastRound = .now
                     // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
-                    if fullRound { _ = try await election.query("SELECT 1", logger: logger) }
-                    return applied
+                    _ = try await Self.withDeadline(stallTimeout) { try await election.query("SELECT 1", logger: logger) }
                 }
-                if applied > 0 { onCatchUp?(applied) }
+                for projection in Projections.all where (fullRound || ready.contains(projection.name)) && running.claim(projection.name) {
+                    group.addTask {
+                        defer { running.release(projection.name) }
+                        let applied = try await Self.withDeadline(stallTimeout) { try await runner.catchUp(projection) }
+                        if applied > 0 { onCatchUp?(applied) }
+                    }
+                }
+                try await Task.sleep(for: pollInterval)
             }
-            try await Task.sleep(for: pollInterval)
         }
     }
 
@@ -95,6 +98,15 @@ public struct ProjectionFollower: Sendable {
         defer { work.cancel(); timer.cancel() }
         return try await race.value()
     }
+}
+
+/// The read models with a catch-up under way: one at a time each.
+final class ClaimSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed: Set<String> = []
+
+    func claim(_ name: String) -> Bool { lock.withLock { claimed.insert(name).inserted } }
+    func release(_ name: String) { lock.withLock { _ = claimed.remove(name) } }
 }
 
 /// The first of two outcomes wins; the loser is abandoned rather than awaited.

@@ -14,11 +14,17 @@ public struct ProjectionRunner: Sendable {
     /// follower's own pool): a batch then saves the round trip that sets it.
     public let sessionsCommitAsynchronously: Bool
 
-    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 200, sessionsCommitAsynchronously: Bool = false) {
+    /// Told after each live batch commits: the schema and the log position its rows now reach.
+    /// Rows are visible to readers from that moment (the benchmark times live lag with it).
+    public let batchCommitted: (@Sendable (_ schema: String, _ through: LogPosition) -> Void)?
+
+    public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 200, sessionsCommitAsynchronously: Bool = false,
+                batchCommitted: (@Sendable (_ schema: String, _ through: LogPosition) -> Void)? = nil) {
         self.client = client
         self.logger = logger
         self.batchSize = batchSize
         self.sessionsCommitAsynchronously = sessionsCommitAsynchronously
+        self.batchCommitted = batchCommitted
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -93,8 +99,9 @@ public struct ProjectionRunner: Sendable {
                     // its rows: after a crash both roll back together and the batch is applied
                     // again. So its commit need not wait for the disk (the log's commits do).
                     if !sessionsCommitAsynchronously { try await relaxBatchTransaction(on: connection) }
-                    let applied = try await applyBatch(projection, schema: schema, on: connection)
+                    let (applied, through) = try await applyBatch(projection, schema: schema, on: connection)
                     try await connection.query("COMMIT", logger: logger)
+                    if let through { batchCommitted?(schema, through) }
                     return applied
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -138,15 +145,9 @@ public struct ProjectionRunner: Sendable {
     /// The live projections with events readable after their checkpoint, in one query: what a
     /// follower asks every few milliseconds, so that an idle round costs a handful of index probes.
     public func projectionsWithReadableEvents() async throws -> Set<String> {
-        let rows = try await client.query("""
-            SELECT c.schema_name FROM projection_checkpoints c
-            WHERE c.until IS NULL AND c.schema_name NOT LIKE '%\\_rebuild' AND EXISTS (
-                SELECT 1 FROM events e
-                WHERE (e.transaction_id, e.position) > (c.transaction_id::text::xid8, c.position)
-                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot()))
-            """, logger: logger)
+        let rows = try await client.execute(ReadableEventsProbe(), logger: logger)
         var names: Set<String> = []
-        for try await name in rows.decode(String.self) { names.insert(name) }
+        for try await name in rows { names.insert(name) }
         return names
     }
 
@@ -171,10 +172,9 @@ public struct ProjectionRunner: Sendable {
     /// Takes the schema's batch lock and reads its checkpoint, refusing a model built by another
     /// version of the projection.
     func lockCheckpoint(_ projection: any Projection, schema: String, on connection: PostgresConnection) async throws -> (position: LogPosition, until: Date?) {
-        try await connection.query("SELECT pg_advisory_xact_lock(7267, \(Self.batchLock(schema)))", logger: logger)
-        let rows = try await connection.query("SELECT version, transaction_id, position, until FROM projection_checkpoints WHERE schema_name = \(schema)", logger: logger)
+        for try await _ in try await connection.execute(BatchLockStatement(key: Self.batchLock(schema)), logger: logger) {}
         var checkpoint: (Int, LogPosition, Date?)?
-        for try await (version, tx, position, until) in rows.decode((Int, Int64, Int64, Date?).self) {
+        for try await (version, tx, position, until) in try await connection.execute(CheckpointStatement(schema: schema), logger: logger) {
             checkpoint = (version, LogPosition(transactionID: tx, position: position), until)
         }
         guard let (version, position, until) = checkpoint else {
@@ -187,11 +187,11 @@ public struct ProjectionRunner: Sendable {
     }
 
     /// One batch inside the caller's transaction.
-    func applyBatch(_ projection: any Projection, schema: String, on connection: PostgresConnection) async throws -> Int {
+    func applyBatch(_ projection: any Projection, schema: String, on connection: PostgresConnection) async throws -> (applied: Int, through: LogPosition?) {
         let (position, until) = try await lockCheckpoint(projection, schema: schema, on: connection)
         let events = try await EventStore.readAll(on: connection, after: position, limit: batchSize, logger: logger)
         try await apply(events, to: projection, schema: schema, until: until, on: connection)
-        return events.count
+        return (events.count, events.last?.logPosition)
     }
 
     /// Applies `events` (in log order, all after the checkpoint) and moves the checkpoint past them.
@@ -201,11 +201,7 @@ public struct ProjectionRunner: Sendable {
         if !relevant.isEmpty {
             try await projection.apply(relevant, in: schema, on: connection, logger: logger)
         }
-        try await connection.query("""
-            UPDATE projection_checkpoints SET transaction_id = \(last.logPosition.transactionID), position = \(last.position),
-                events_applied = events_applied + \(relevant.count), last_event_at = coalesce(\(relevant.last?.recordedAt), last_event_at), updated_at = now()
-            WHERE schema_name = \(schema)
-            """, logger: logger)
+        try await connection.execute(AdvanceCheckpointStatement(through: last.logPosition, applied: relevant.count, lastEventAt: relevant.last?.recordedAt, schema: schema), logger: logger)
     }
 
     // MARK: Rebuilding and replaying
@@ -297,7 +293,7 @@ public struct ProjectionRunner: Sendable {
             try await connection.query("BEGIN", logger: logger)
             do {
                 try await connection.query("SELECT pg_advisory_xact_lock(7267, \(Self.batchLock(live)))", logger: logger)
-                while try await applyBatch(projection, schema: shadow, on: connection) > 0 {}
+                while try await applyBatch(projection, schema: shadow, on: connection).applied > 0 {}
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(live) CASCADE"), logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA \(shadow) RENAME TO \(live)"), logger: logger)
                 try await connection.query("DELETE FROM projection_checkpoints WHERE schema_name = \(live)", logger: logger)

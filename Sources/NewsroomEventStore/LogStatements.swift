@@ -1,0 +1,82 @@
+import Foundation
+import PostgresNIO
+
+// The log's hot statements, prepared once per connection: PostgreSQL then skips parsing and,
+// once it trusts a generic plan, planning. Unnamed statements spent more time in parse and bind
+// than in execution (the follower's probe: 0.14 + 0.25 ms against 0.04 ms).
+
+/// The log read every reader uses. ORDER BY names the table's columns: the select list turns
+/// transaction_id into a bigint under the same name, and sorting by that expression cannot use
+/// the (transaction_id, position) index, so each read sorted the whole table.
+struct ReadAllStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT \(EventStore.columns) FROM events
+        WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY events.transaction_id, events.position
+        LIMIT $3::integer
+        """
+    typealias Row = RecordedEvent
+
+    var after: LogPosition
+    var limit: Int
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(String(after.transactionID))
+        bindings.append(after.position)
+        bindings.append(Int32(clamping: limit))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> RecordedEvent { try EventStore.decodeEvent(row) }
+}
+
+/// What an append answers: the positions it wrote, the stream's new version, and whether the
+/// command had been appended before.
+typealias AppendRow = (Int64, Int64, Int, Bool)
+
+/// `append_events`: the only way into the log.
+struct AppendStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT first_position, last_position, stream_version, duplicate
+        FROM append_events($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb)
+        """
+    typealias Row = AppendRow
+
+    var stream: String, streamType: String, expected: Int?, commandID: UUID, digest: String, events: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(stream)
+        bindings.append(streamType)
+        bindings.append(expected.map { Int32(clamping: $0) })
+        bindings.append(commandID)
+        bindings.append(digest)
+        bindings.append(events)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> AppendRow { try row.decode(AppendRow.self) }
+}
+
+/// `append_events_if`: an append that also checks the version of a stream the decision read.
+struct ConditionalAppendStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT first_position, last_position, stream_version, duplicate
+        FROM append_events_if($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb, $7::text, $8::integer)
+        """
+    typealias Row = AppendRow
+
+    var append: AppendStatement
+    var context: ContextVersion
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try append.makeBindings()
+        bindings.append(context.stream.rawValue)
+        bindings.append(Int32(clamping: context.version))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> AppendRow { try row.decode(AppendRow.self) }
+}
