@@ -19,27 +19,17 @@ struct ReadableEventsProbe: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
 }
 
-/// Holds a read model's batches to one at a time, until the transaction ends.
-struct BatchLockStatement: PostgresPreparedStatement {
-    static let sql = "SELECT true FROM pg_advisory_xact_lock(7267, $1::integer)"
-    typealias Row = Bool
-    var key: Int32
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(key)
-        return bindings
-    }
-    func decodeRow(_ row: PostgresRow) throws -> Bool { try row.decode(Bool.self) }
-}
-
-/// Where a read model stands, read after its lock is held.
-struct CheckpointStatement: PostgresPreparedStatement {
-    static let sql = "SELECT version, transaction_id, position, until FROM projection_checkpoints WHERE schema_name = $1::text"
+/// Takes a read model's batch lock (held until the transaction ends) and then reads where it
+/// stands (projection_batch_start, migration 009).
+struct BatchStartStatement: PostgresPreparedStatement {
+    static let sql = "SELECT version, transaction_id, position, until FROM projection_batch_start($1::text, $2::integer)"
     typealias Row = (Int, Int64, Int64, Date?)
     var schema: String
+    var lockKey: Int32
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(schema)
+        bindings.append(lockKey)
         return bindings
     }
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }

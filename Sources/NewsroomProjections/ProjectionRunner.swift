@@ -172,9 +172,8 @@ public struct ProjectionRunner: Sendable {
     /// Takes the schema's batch lock and reads its checkpoint, refusing a model built by another
     /// version of the projection.
     func lockCheckpoint(_ projection: any Projection, schema: String, on connection: PostgresConnection) async throws -> (position: LogPosition, until: Date?) {
-        for try await _ in try await connection.execute(BatchLockStatement(key: Self.batchLock(schema)), logger: logger) {}
         var checkpoint: (Int, LogPosition, Date?)?
-        for try await (version, tx, position, until) in try await connection.execute(CheckpointStatement(schema: schema), logger: logger) {
+        for try await (version, tx, position, until) in try await connection.execute(BatchStartStatement(schema: schema, lockKey: Self.batchLock(schema)), logger: logger) {
             checkpoint = (version, LogPosition(transactionID: tx, position: position), until)
         }
         guard let (version, position, until) = checkpoint else {

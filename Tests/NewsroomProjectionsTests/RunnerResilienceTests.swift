@@ -2,7 +2,7 @@ import Foundation
 import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
-import NewsroomProjections
+@testable import NewsroomProjections
 import NewsroomTestSupport
 import PostgresNIO
 import Testing
@@ -58,6 +58,31 @@ struct RunnerResilienceTests {
         try await room.catchUpAll()
         for projection in Projections.all {
             #expect(try await room.digest(projection.name) == before[projection.name], "\(projection.name) differs")
+        }
+    }
+
+    @Test("four runners catching up one read model at once apply every event exactly once")
+    func concurrentCatchUps() async throws {
+        let room = try await TestNewsroom.make()
+        _ = try await room.randomHistory(articles: 12, seed: 21)
+        try await room.catchUpAll()
+        try await TestCluster.withStore(room.db) { store in
+            let runner = ProjectionRunner(client: store.client, logger: TestCluster.logger, batchSize: 7)
+            try await runner.createSchema(EditorialAuditProjection(), schema: "audit_race", until: nil)
+            let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await runner.catchUp(EditorialAuditProjection(), schema: "audit_race") } }
+                var total = 0
+                for try await count in group { total += count }
+                return total
+            }
+            func count(_ sql: String) async throws -> Int64 {
+                var value: Int64 = -1
+                for try await n in try await store.client.query(PostgresQuery(unsafeSQL: sql), logger: TestCluster.logger).decode(Int64.self) { value = n }
+                return value
+            }
+            #expect(Int64(applied) == (try await count("SELECT count(*) FROM events")), "each event applied by exactly one runner")
+            #expect(try await count("SELECT count(*) FROM audit_race.entries") == (try await count("SELECT count(*) FROM audit.entries")))
+            #expect(try await count("SELECT count(*) FROM (SELECT position FROM audit_race.entries EXCEPT SELECT position FROM audit.entries) d") == 0)
         }
     }
 
