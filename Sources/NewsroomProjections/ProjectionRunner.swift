@@ -151,6 +151,13 @@ public struct ProjectionRunner: Sendable {
         return names
     }
 
+    /// Where each live read model stands.
+    public func liveCheckpoints() async throws -> [String: LogPosition] {
+        var positions: [String: LogPosition] = [:]
+        for projection in Projections.all { positions[projection.name] = try await checkpoint(projection.name) }
+        return positions
+    }
+
     func checkpoint(_ schema: String) async throws -> LogPosition {
         let rows = try await client.query("SELECT transaction_id, position FROM projection_checkpoints WHERE schema_name = \(schema)", logger: logger)
         for try await (tx, position) in rows.decode((Int64, Int64).self) { return LogPosition(transactionID: tx, position: position) }
@@ -200,7 +207,7 @@ public struct ProjectionRunner: Sendable {
         if !relevant.isEmpty {
             try await projection.apply(relevant, in: schema, on: connection, logger: logger)
         }
-        try await connection.execute(AdvanceCheckpointStatement(through: last.logPosition, applied: relevant.count, lastEventAt: relevant.last?.recordedAt, schema: schema), logger: logger)
+        _ = try await connection.execute(AdvanceCheckpointStatement(through: last.logPosition, applied: relevant.count, lastEventAt: relevant.last?.recordedAt, schema: schema), logger: logger)
     }
 
     // MARK: Rebuilding and replaying
@@ -224,21 +231,27 @@ public struct ProjectionRunner: Sendable {
             resumedFrom.append(try await prepareShadow(projection))
         }
         let store = EventStore(client: client, logger: logger)
-        var cursor = resumedFrom.min() ?? .start
         var done = 0
-        var batch = try await store.readAll(after: cursor, limit: batchSize)
+        var from = resumedFrom.min() ?? .start
+        var batch = try await store.readAll(after: from, limit: batchSize)
         while let last = batch.last {
-            let events = batch
+            let events = batch, readAfter = from
             let full = events.count == batchSize
             async let next: [RecordedEvent] = full ? store.readAll(after: last.logPosition, limit: batchSize) : []
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for projection in projections {
-                    group.addTask { try await applyRead(events, to: projection, schema: "\(projection.name)_rebuild") }
+                    group.addTask {
+                        // Every shadow stands at or after `from`: the reads start at the earliest
+                        // and follow each other without a gap.
+                        guard try await applyRead(events, after: readAfter, to: projection, schema: "\(projection.name)_rebuild") else {
+                            throw Failure(description: "The shadow copy of \(projection.name) fell behind its rebuild; run the rebuild again (it resumes).")
+                        }
+                    }
                 }
                 try await group.waitForAll()
             }
+            from = last.logPosition
             batch = try await next
-            cursor = last.logPosition
             done += events.count
             progress?(done, total)
             if !full { break }
@@ -264,18 +277,26 @@ public struct ProjectionRunner: Sendable {
         return try await checkpoint(shadow)
     }
 
-    /// Applies a batch read outside the model's transaction: only the events after its checkpoint,
-    /// as it stands under the batch lock, so a model that is ahead (resumed, or fed by another
-    /// process meanwhile) never sees an event twice.
-    func applyRead(_ events: [RecordedEvent], to projection: any Projection, schema: String) async throws {
+    /// Applies events read outside the model's transaction: everything the log holds after
+    /// `from`, in order. Only those after the model's checkpoint, as it stands under the batch
+    /// lock, are applied, so a model that is ahead (resumed, or fed by another process meanwhile)
+    /// never sees an event twice. A model whose checkpoint is before `from` would miss events in
+    /// between: nothing is applied and the answer is false (it must read the log itself).
+    func applyRead(_ events: [RecordedEvent], after from: LogPosition, to projection: any Projection, schema: String) async throws -> Bool {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
-                try await relaxBatchTransaction(on: connection)
+                if !sessionsCommitAsynchronously { try await relaxBatchTransaction(on: connection) }
                 let (position, until) = try await lockCheckpoint(projection, schema: schema, on: connection)
+                guard position >= from else {
+                    try await connection.query("ROLLBACK", logger: logger)
+                    return false
+                }
                 let unseen = events.filter { $0.logPosition > position }
                 try await apply(unseen, to: projection, schema: schema, until: until, on: connection)
                 try await connection.query("COMMIT", logger: logger)
+                if let last = unseen.last { batchCommitted?(schema, last.logPosition) }
+                return true
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
