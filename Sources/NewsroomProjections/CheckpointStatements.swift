@@ -2,7 +2,7 @@ import Foundation
 import NewsroomEventStore
 import PostgresNIO
 
-// The statements every read-model batch and every follower probe runs, prepared once per
+// The statements every read-model batch runs, and the follower's probe, prepared once per
 // connection (see LogStatements.swift in the event store for why).
 
 /// The live read models with events readable after their checkpoint: a handful of index probes.

@@ -142,8 +142,9 @@ public struct ProjectionRunner: Sendable {
         }
     }
 
-    /// The live projections with events readable after their checkpoint, in one query: what a
-    /// follower asks every few milliseconds, so that an idle round costs a handful of index probes.
+    /// The live projections with events readable after their checkpoint, in one query of a
+    /// handful of index probes: how the follower finds, once a second, the models it must catch up
+    /// from the log.
     public func projectionsWithReadableEvents() async throws -> Set<String> {
         let rows = try await client.execute(ReadableEventsProbe(), logger: logger)
         var names: Set<String> = []
