@@ -255,4 +255,19 @@ struct LifecycleCLITests {
         #expect(out.status == 69)
         #expect(out.stderr.contains("Is it running?"))
     }
+
+    @Test("operator flags out of range are refused with what is allowed, before anything runs")
+    func operatorFlags() async throws {
+        let desk = try await Newsdesk.make()
+        for (arguments, expected) in [
+            (["projections", "rebuild", "nosuch"], "There is no projection \"nosuch\""),
+            (["projections", "rebuild", "audit", "--batch-size", "0"], "--batch-size must be between 1 and 100000, not 0"),
+            (["serve", "--article-cache-ms", "70000"], "--article-cache-ms must be from 0 (no cache) to 60000, not 70000"),
+            (["serve", "--article-cache-ms", "soon"], "article-cache-ms"),
+        ] {
+            let result = try await desk.cli.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+    }
 }
