@@ -69,7 +69,10 @@ public struct ProjectionFollower: Sendable {
         let store = EventStore(client: client, logger: logger)
         let running = ClaimSet()
         var missed: Set<String> = []
-        var cursor = try await runner.liveCheckpoints().values.min() ?? .start
+        // Reads start where the most advanced model stands: a model behind it (new, or left
+        // behind) catches up from the log on its own, and the others are not handed chunks they
+        // have already applied.
+        var cursor = try await runner.liveCheckpoints().values.max() ?? .start
         var lastRound = ContinuousClock.now - fullRoundInterval
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
