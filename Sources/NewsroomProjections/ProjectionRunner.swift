@@ -154,8 +154,9 @@ public struct ProjectionRunner: Sendable {
 
     /// Where each live read model stands.
     public func liveCheckpoints() async throws -> [String: LogPosition] {
+        let rows = try await client.query("SELECT schema_name, transaction_id, position FROM projection_checkpoints WHERE schema_name = ANY(\(Projections.all.map(\.name)))", logger: logger)
         var positions: [String: LogPosition] = [:]
-        for projection in Projections.all { positions[projection.name] = try await checkpoint(projection.name) }
+        for try await (schema, tx, position) in rows.decode((String, Int64, Int64).self) { positions[schema] = LogPosition(transactionID: tx, position: position) }
         return positions
     }
 

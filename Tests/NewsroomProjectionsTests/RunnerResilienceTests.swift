@@ -41,6 +41,20 @@ struct RunnerResilienceTests {
         return wasRunning
     }
 
+    /// Asks `query` every `interval` until it finds a row or `limit` has passed.
+    func eventually(_ room: TestNewsroom, within limit: Duration, every interval: Duration, _ query: PostgresQuery) async throws -> Bool {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < limit {
+            try await Task.sleep(for: interval)
+            let found = try await TestCluster.withStore(room.db) { store in
+                for try await _ in try await store.client.query(query, logger: TestCluster.logger) { return true }
+                return false
+            }
+            if found { return true }
+        }
+        return false
+    }
+
     @Test("a rebuild of every read model killed with SIGKILL midway, then restarted, ends identical")
     func killedRebuild() async throws {
         let room = try await TestNewsroom.make()
@@ -161,16 +175,7 @@ struct RunnerResilienceTests {
             #expect(try await runner.installAll() == ["stats"])
         }
         let id = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Celah", body: "Isi"), slug: nil, commandID: UUID()).articleID }
-        let start = ContinuousClock.now
-        var caughtUp = false
-        while ContinuousClock.now - start < .seconds(20), !caughtUp {
-            try await Task.sleep(for: .milliseconds(50))
-            caughtUp = try await TestCluster.withStore(room.db) { store in
-                var found = false
-                for try await _ in try await store.client.query("SELECT 1 FROM stats.articles WHERE article_id = \(id.uuid)", logger: TestCluster.logger) { found = true }
-                return found
-            }
-        }
+        let caughtUp = try await eventually(room, within: .seconds(20), every: .milliseconds(50), "SELECT 1 FROM stats.articles WHERE article_id = \(id.uuid)")
         #expect(caughtUp, "the reinstalled model did not catch up within 20 s (full rounds are 30 s apart)")
         following.cancel()
         try await room.catchUpAll()
@@ -197,15 +202,7 @@ struct RunnerResilienceTests {
             #expect(terminated >= 2, "the follower's connections were not found")
         }
         let id = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Setelah restart", body: "Isi"), slug: nil, commandID: UUID()).articleID }
-        var applied = false
-        for _ in 0..<200 where !applied {
-            try await Task.sleep(for: .milliseconds(100))
-            applied = try await TestCluster.withStore(room.db) { store in
-                var found = false
-                for try await _ in try await store.client.query("SELECT 1 FROM desk.queue WHERE article_id = \(id.uuid)", logger: TestCluster.logger) { found = true }
-                return found
-            }
-        }
+        let applied = try await eventually(room, within: .seconds(20), every: .milliseconds(100), "SELECT 1 FROM desk.queue WHERE article_id = \(id.uuid)")
         #expect(applied, "the follower did not come back after its connections were dropped")
     }
 
