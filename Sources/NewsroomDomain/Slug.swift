@@ -4,8 +4,9 @@ import Foundation
 /// AS Ketar-ketir?" becomes "putin-siap-penuhi-undangan-kim-jong-un-kenapa-as-ketar-ketir").
 public enum Slug {
     public static func make(from headline: String, maxLength: Int = 80) -> String {
-        let folded = headline.applyingTransform(.toLatin, reverse: false)?
-            .applyingTransform(.stripDiacritics, reverse: false) ?? headline
+        // ASCII is already Latin without diacritics; the ICU transforms cost more than the rest.
+        let folded = headline.utf8.allSatisfy({ $0 < 0x80 }) ? headline
+            : headline.applyingTransform(.toLatin, reverse: false)?.applyingTransform(.stripDiacritics, reverse: false) ?? headline
         var slug = ""
         for scalar in folded.lowercased().unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {

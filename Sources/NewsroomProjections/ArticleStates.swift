@@ -39,9 +39,9 @@ struct ArticleStates {
     /// The batch folded in memory: one read of the states it touches, one write of those that
     /// changed, whatever the batch's size (a statement per event made rebuilds crawl).
     func steps(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step]) {
-        let articleEvents = events.filter { $0.streamID.rawValue.hasPrefix("article-") }
+        let articleEvents = events.compactMap { record in Self.articleID(of: record).map { (record, $0) } }
         guard !articleEvents.isEmpty else { return ([], []) }
-        let ids = Set(articleEvents.compactMap { UUID(uuidString: String($0.streamID.rawValue.dropFirst("article-".count))) })
+        let ids = Set(articleEvents.map(\.1))
         var states: [UUID: Article] = [:]
         let rows = try await connection.query("SELECT article_id, state::text FROM \(unescaped: schema).article_state WHERE article_id = ANY(\(Array(ids)))", logger: logger)
         let decoder = JSONDecoder.projection
@@ -51,15 +51,16 @@ struct ArticleStates {
         var changed: [UUID: Changed] = [:]
         var steps: [Step] = []
         steps.reserveCapacity(articleEvents.count)
-        for record in articleEvents {
-            guard let id = UUID(uuidString: String(record.streamID.rawValue.dropFirst("article-".count))) else { continue }
-            let event = try ArticleEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload)
+        for (record, id) in articleEvents {
+            let event = try DecodedArticleEvents.event(of: record)
             let next = ArticleDecider.evolve(states[id] ?? ArticleDecider.initialState, event)
             states[id] = next
             changed[id] = Changed(id: ArticleID(id), article: next, version: record.streamVersion, updatedAt: record.recordedAt)
             steps.append(Step(record: record, id: ArticleID(id), event: event, after: next))
         }
-        let sorted = changed.values.sorted { $0.id.description < $1.id.description }
+        // Every writer of these rows takes them in the same order (the ids' bytes), so two batches
+        // never wait on each other's rows in a cycle.
+        let sorted = changed.values.sorted { $0.id.uuid.precedes($1.id.uuid) }
         let encoder = JSONEncoder.projection
         let jsons = try sorted.map { changed in
             var stored = changed.article
@@ -72,6 +73,20 @@ struct ArticleStates {
             ON CONFLICT (article_id) DO UPDATE SET state = excluded.state, version = excluded.version, updated_at = excluded.updated_at
             """, logger: logger)
         return (sorted, steps)
+    }
+
+    /// The article a record's stream belongs to, if it is an article's.
+    static func articleID(of record: RecordedEvent) -> UUID? {
+        let stream = record.streamID.rawValue
+        guard stream.hasPrefix("article-") else { return nil }
+        return UUID(hexText: stream.dropFirst("article-".count))
+    }
+}
+
+extension UUID {
+    /// Byte order, which is also the order of the ids' text.
+    func precedes(_ other: UUID) -> Bool {
+        withUnsafeBytes(of: uuid) { lhs in withUnsafeBytes(of: other.uuid) { rhs in lhs.lexicographicallyPrecedes(rhs) } }
     }
 }
 

@@ -26,8 +26,8 @@ public struct ArticleStatisticsProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
-        for record in events where record.streamID.rawValue.hasPrefix("article-") {
-            guard let id = UUID(uuidString: String(record.streamID.rawValue.dropFirst("article-".count))) else { continue }
+        for record in events {
+            guard let id = ArticleStates.articleID(of: record) else { continue }
             switch record.type {
             case "ArticleDrafted":
                 try await connection.query("INSERT INTO \(unescaped: schema).articles (article_id, drafted_at, events) VALUES (\(id), \(record.recordedAt), 1) ON CONFLICT DO NOTHING", logger: logger)

@@ -19,11 +19,16 @@ public struct DeskQueueProjection: Projection {
                 author text, editor text, missing text[] NOT NULL, scheduled_for timestamptz, updated_at timestamptz NOT NULL,
                 version integer NOT NULL)
             """,
-            "CREATE INDEX ON \(schema).queue (status, updated_at)",
-            "CREATE INDEX ON \(schema).queue (editor, updated_at)",
         ] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
+    }
+
+    public func indexes(in schema: String) -> [String] {
+        [
+            "CREATE INDEX IF NOT EXISTS queue_status_updated_at_idx ON \(schema).queue (status, updated_at)",
+            "CREATE INDEX IF NOT EXISTS queue_editor_updated_at_idx ON \(schema).queue (editor, updated_at)",
+        ]
     }
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {

@@ -22,13 +22,18 @@ public struct EditorialAuditProjection: Projection {
                 headline text, stream_id text NOT NULL, stream_version integer NOT NULL, event_type text NOT NULL,
                 action text NOT NULL, summary text NOT NULL, details jsonb NOT NULL, command_id uuid NOT NULL)
             """,
-            "CREATE INDEX ON \(schema).entries (article_id, recorded_at)",
-            "CREATE INDEX ON \(schema).entries (actor, recorded_at)",
-            "CREATE INDEX ON \(schema).entries (action, recorded_at)",
-            "CREATE INDEX ON \(schema).entries (recorded_at)",
         ] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
+    }
+
+    public func indexes(in schema: String) -> [String] {
+        [
+            "CREATE INDEX IF NOT EXISTS entries_article_id_recorded_at_idx ON \(schema).entries (article_id, recorded_at)",
+            "CREATE INDEX IF NOT EXISTS entries_actor_recorded_at_idx ON \(schema).entries (actor, recorded_at)",
+            "CREATE INDEX IF NOT EXISTS entries_action_recorded_at_idx ON \(schema).entries (action, recorded_at)",
+            "CREATE INDEX IF NOT EXISTS entries_recorded_at_idx ON \(schema).entries (recorded_at)",
+        ]
     }
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {

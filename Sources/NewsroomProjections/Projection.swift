@@ -16,10 +16,15 @@ public protocol Projection: Sendable {
     func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws
     /// Tables or views the read-only role of the public API may SELECT.
     var publicTables: [String] { get }
+    /// The secondary indexes, as `CREATE INDEX IF NOT EXISTS` statements. Only queries need
+    /// them, so a rebuild's shadow copy gets them once its rows are in: one sort per index
+    /// instead of an index descent per row.
+    func indexes(in schema: String) -> [String]
 }
 
 extension Projection {
     public var publicTables: [String] { [] }
+    public func indexes(in schema: String) -> [String] { [] }
 }
 
 /// Every projection newsroom keeps. Adding one is one file and one line here.

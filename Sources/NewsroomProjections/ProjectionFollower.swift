@@ -88,6 +88,8 @@ public struct ProjectionFollower: Sendable {
                     // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
                     _ = try await Self.withDeadline(stallTimeout) { try await election.query("SELECT 1", logger: logger) }
                 }
+                // Decoded once for every model that takes the chunk, when the first one does.
+                var decoded: DecodedArticleEvents?
                 for projection in Projections.all where behind.contains(projection.name) || !events.isEmpty || missed.contains(projection.name) {
                     guard running.claim(projection.name) else {
                         // Busy with an earlier chunk: it reads this one from the log once it is free.
@@ -95,10 +97,14 @@ public struct ProjectionFollower: Sendable {
                         continue
                     }
                     let fromLog = missed.remove(projection.name) != nil || behind.contains(projection.name)
+                    if !fromLog, decoded == nil { decoded = DecodedArticleEvents(events) }
+                    let shared = decoded
                     group.addTask {
                         defer { running.release(projection.name) }
                         let applied = try await Self.withDeadline(stallTimeout) {
-                            if !fromLog, try await runner.applyRead(events, after: from, to: projection, schema: projection.name) { return events.count }
+                            if !fromLog, try await DecodedArticleEvents.$current.withValue(shared, operation: {
+                                try await runner.applyRead(events, after: from, to: projection, schema: projection.name)
+                            }) { return events.count }
                             return try await runner.catchUp(projection)
                         }
                         if applied > 0 { onCatchUp?(applied) }

@@ -59,12 +59,17 @@ public struct ProjectionRunner: Sendable {
         return false
     }
 
-    func createSchema(_ projection: any Projection, schema: String, until: Date?) async throws {
+    /// Creates `schema` with the projection's tables, and its indexes unless `deferringIndexes`
+    /// (a copy about to be filled from the whole log gets them from `createIndexes` afterwards).
+    func createSchema(_ projection: any Projection, schema: String, until: Date?, deferringIndexes: Bool = false) async throws {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"), logger: logger)
                 try await projection.createTables(in: schema, on: connection, logger: logger)
+                if !deferringIndexes {
+                    for sql in projection.indexes(in: schema) { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                }
                 for sql in [
                     "GRANT USAGE ON SCHEMA \(schema) TO newsroom_staff, newsroom_reader",
                     "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO newsroom_staff",
@@ -235,12 +240,13 @@ public struct ProjectionRunner: Sendable {
         let store = EventStore(client: client, logger: logger)
         var done = 0
         var from = resumedFrom.min() ?? .start
-        var batch = try await store.readAll(after: from, limit: batchSize)
+        var (batch, decoded) = try await readDecoded(store, after: from)
         while let last = batch.last {
-            let events = batch, readAfter = from
+            let events = batch, readAfter = from, shared = decoded
             let full = events.count == batchSize
-            async let next: [RecordedEvent] = full ? store.readAll(after: last.logPosition, limit: batchSize) : []
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // The next batch is read and decoded while this one is applied.
+            async let next = full ? readDecoded(store, after: last.logPosition) : ([], DecodedArticleEvents([]))
+            try await DecodedArticleEvents.$current.withValue(shared) { try await withThrowingTaskGroup(of: Void.self) { group in
                 for projection in projections {
                     group.addTask {
                         // Every shadow stands at or after `from`: the reads start at the earliest
@@ -251,18 +257,39 @@ public struct ProjectionRunner: Sendable {
                     }
                 }
                 try await group.waitForAll()
-            }
+            } }
             from = last.logPosition
-            batch = try await next
+            (batch, decoded) = try await next
             done += events.count
             progress?(done, total)
             if !full { break }
+        }
+        // Indexes are built over the finished rows, side by side, before any live lock is taken.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for projection in projections {
+                group.addTask { try await createIndexes(projection, schema: "\(projection.name)_rebuild") }
+            }
+            try await group.waitForAll()
         }
         var covered = 0
         for projection in projections {
             covered = max(covered, try await swapIn(projection))
         }
         return covered
+    }
+
+    /// Builds the projection's secondary indexes in `schema` (those it has already are kept).
+    func createIndexes(_ projection: any Projection, schema: String) async throws {
+        let statements = projection.indexes(in: schema)
+        guard !statements.isEmpty else { return }
+        try await client.withConnection { connection in
+            for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+        }
+    }
+
+    private func readDecoded(_ store: EventStore, after position: LogPosition) async throws -> ([RecordedEvent], DecodedArticleEvents) {
+        let events = try await store.readAll(after: position, limit: batchSize)
+        return (events, DecodedArticleEvents(events))
     }
 
     /// The shadow copy a rebuild fills: kept if a killed rebuild of this version left it, new
@@ -275,7 +302,7 @@ public struct ProjectionRunner: Sendable {
             for try await version in rows.decode(Int.self) where version == projection.version { usable = true }
             if !usable { try await dropSchema(shadow) }
         }
-        if try await !schemaExists(shadow) { try await createSchema(projection, schema: shadow, until: nil) }
+        if try await !schemaExists(shadow) { try await createSchema(projection, schema: shadow, until: nil, deferringIndexes: true) }
         return try await checkpoint(shadow)
     }
 
@@ -339,8 +366,10 @@ public struct ProjectionRunner: Sendable {
         if try await schemaExists(schema) {
             throw Failure(description: "The schema \"\(schema)\" already exists. Pick another name, or drop it: DROP SCHEMA \(schema) CASCADE.")
         }
-        try await createSchema(projection, schema: schema, until: until)
-        return try await catchUp(projection, schema: schema)
+        try await createSchema(projection, schema: schema, until: until, deferringIndexes: true)
+        let applied = try await catchUp(projection, schema: schema)
+        try await createIndexes(projection, schema: schema)
+        return applied
     }
 
     func dropSchema(_ schema: String) async throws {

@@ -26,13 +26,18 @@ public struct PublishedArticlesProjection: Projection {
                 embargoed_until timestamptz, corrections jsonb NOT NULL, editors_pick jsonb, related jsonb NOT NULL,
                 version integer NOT NULL, ninjs jsonb NOT NULL)
             """,
-            "CREATE INDEX ON \(schema).articles (visible_from DESC, article_id)",
-            "CREATE INDEX ON \(schema).articles (section, visible_from DESC)",
             "CREATE TABLE \(schema).slugs (slug text PRIMARY KEY, article_id uuid NOT NULL)",
             "CREATE VIEW \(schema).visible_articles AS SELECT * FROM \(schema).articles WHERE visible_from <= now()",
         ] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
+    }
+
+    public func indexes(in schema: String) -> [String] {
+        [
+            "CREATE INDEX IF NOT EXISTS articles_visible_from_article_id_idx ON \(schema).articles (visible_from DESC, article_id)",
+            "CREATE INDEX IF NOT EXISTS articles_section_visible_from_idx ON \(schema).articles (section, visible_from DESC)",
+        ]
     }
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {

@@ -244,6 +244,8 @@ struct DeskTests {
         #expect(Slug.make(from: "Putin Siap Penuhi Undangan Kim Jong Un, Kenapa AS Ketar-ketir?") == "putin-siap-penuhi-undangan-kim-jong-un-kenapa-as-ketar-ketir")
         #expect(Slug.make(from: "Café déjà vu — 100%") == "cafe-deja-vu-100")
         #expect(Slug.make(from: "!!!") == "article")
+        // Mixed scripts go through transliteration, ASCII around them included.
+        #expect(Slug.make(from: "Jakarta — Москва 2023") == "jakarta-moskva-2023")
         #expect(Slug.make(from: String(repeating: "kata ", count: 40)).count <= 80)
     }
 }

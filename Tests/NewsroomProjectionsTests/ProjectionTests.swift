@@ -15,7 +15,13 @@ struct ProjectionTests {
         let ids = try await room.randomHistory(articles: 30, seed: 42) { try await room.catchUpAll() }
         #expect(ids.count == 30)
         var incremental: [String: String] = [:]
-        for projection in Projections.all { incremental[projection.name] = try await room.digest(projection.name) }
+        var installedIndexes: [String: [String]] = [:]
+        for projection in Projections.all {
+            incremental[projection.name] = try await room.digest(projection.name)
+            installedIndexes[projection.name] = try await room.indexDefinitions(projection.name)
+        }
+        // The audit's and the published model's queries have their indexes as installed.
+        #expect(installedIndexes["audit"]?.count == 6 && installedIndexes["published"]?.count == 6, "\(installedIndexes)")
         try await TestCluster.withStore(room.db) { store in
             // All at once from one read of the log, in batches small enough that the next read
             // overlaps the applying of the previous batch many times.
@@ -27,6 +33,8 @@ struct ProjectionTests {
         for projection in Projections.all {
             let rebuilt = try await room.digest(projection.name)
             #expect(rebuilt == incremental[projection.name], "\(projection.name) differs after a rebuild")
+            // The shadow copy is filled without its secondary indexes; it must have them all when it goes live.
+            #expect(try await room.indexDefinitions(projection.name) == installedIndexes[projection.name], "\(projection.name) lost indexes in the rebuild")
             // No audit tokens are issued in this history, so the access model's token table stays empty.
             #expect(rebuilt.contains(":0:") == false || ["stats", "access"].contains(projection.name), "\(projection.name) has an empty table: \(rebuilt)")
         }
@@ -186,13 +194,17 @@ struct ProjectionTests {
         let schema = "then_\(UUID().uuidString.prefix(6).lowercased())"
         try await TestCluster.withStore(room.db) { store in
             _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).replay(PublishedArticlesProjection(), until: between, into: schema)
+            var headlines: [String] = []
             for try await headline in try await store.client.query(PostgresQuery(unsafeSQL: "SELECT headline FROM \(schema).articles"), logger: TestCluster.logger).decode(String.self) {
-                #expect(headline == "Judul pertama")
+                headlines.append(headline)
             }
+            #expect(headlines == ["Judul pertama"])
             await #expect(throws: ProjectionRunner.Failure.self) {
                 _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).replay(PublishedArticlesProjection(), until: between, into: schema)
             }
         }
+        // A replay is filled before its indexes are built, and then has the live model's.
+        #expect(try await room.indexDefinitions(schema) == room.indexDefinitions("published"))
         try await room.catchUpAll()
         #expect(try await room.digest("published").isEmpty == false)
     }

@@ -81,6 +81,16 @@ public struct TestNewsroom: Sendable {
         }
     }
 
+    /// The schema's indexes, as PostgreSQL describes them, with the schema's name taken out.
+    public func indexDefinitions(_ schema: String) async throws -> [String] {
+        try await TestCluster.withStore(db) { store in
+            var definitions: [String] = []
+            let rows = try await store.client.query("SELECT replace(indexdef, \(schema + "."), '') FROM pg_indexes WHERE schemaname = \(schema) ORDER BY indexname", logger: TestCluster.logger)
+            for try await definition in rows.decode(String.self) { definitions.append(definition) }
+            return definitions
+        }
+    }
+
     public func catchUpAll() async throws {
         try await TestCluster.withStore(db) { try await ProjectionRunner(client: $0.client, logger: TestCluster.logger, batchSize: 7).catchUpAll() }
     }
