@@ -45,7 +45,7 @@ public struct PublishedArticlesProjection: Projection {
         guard !changed.isEmpty else { return }
         // A slug belongs to the last article in the batch that took it.
         var owner: [String: UUID] = [:]
-        var offSite: [UUID] = [], rows: [[String: Any]] = []
+        var offSite: [UUID] = [], rows: [[String: Any]] = [], bodies: [String] = [], documents: [String] = []
         for item in changed {
             let a = item.article
             let id = item.id.uuid
@@ -58,7 +58,7 @@ public struct PublishedArticlesProjection: Projection {
             func instant(_ date: Date?) -> Any { date.map { Instant.format($0) as Any } ?? NSNull() }
             func reference(_ r: ArticleReference) -> [String: Any] { ["title": r.title, "articleId": r.articleID?.description ?? "", "url": r.url ?? ""] }
             rows.append([
-                "article_id": id.uuidString, "slug": slug, "headline": a.headline, "summary": a.summary, "body": a.body,
+                "article_id": id.uuidString, "slug": slug, "headline": a.headline, "summary": a.summary,
                 "reporters": a.reporters.map { ["name": $0.name, "role": $0.role] }, "wire_source": a.wireSource ?? NSNull(), "editor": a.editor ?? NSNull(),
                 "dateline": a.dateline,
                 "lead_image": a.images.first.map { ["mediaId": $0.mediaID, "url": $0.url, "alt": $0.altText, "caption": $0.caption ?? "", "credit": $0.credit ?? ""] as Any } ?? NSNull(),
@@ -68,8 +68,10 @@ public struct PublishedArticlesProjection: Projection {
                 "visible_from": instant(visibleFrom), "embargoed_until": instant(a.embargoUntil?.instant),
                 "corrections": a.corrections.map { ["note": $0.note, "at": Instant.format($0.at), "fields": $0.fields] as [String: Any] },
                 "editors_pick": a.editorsPick.map { reference($0) as Any } ?? NSNull(), "related": a.related.map(reference),
-                "version": item.version, "ninjs": NinjsDocument.make(a, id: item.id, version: item.version),
+                "version": item.version,
             ])
+            bodies.append(a.body)
+            documents.append(NinjsDocument.json(NinjsDocument.make(a, id: item.id, version: item.version)))
         }
         let claimed = owner.keys.sorted()
         try await connection.query("""
@@ -80,8 +82,15 @@ public struct PublishedArticlesProjection: Projection {
             try await connection.query("DELETE FROM \(unescaped: schema).articles WHERE article_id = ANY(\(offSite))", logger: logger)
         }
         guard !rows.isEmpty else { return }
+        // The large columns travel as arrays beside the rest: inside the rows' JSON, the body
+        // would be parsed as JSON and the ninjs document parsed, printed and parsed again.
         try await connection.query("""
-            INSERT INTO \(unescaped: schema).articles SELECT * FROM jsonb_populate_recordset(NULL::\(unescaped: schema).articles, \(NinjsDocument.json(rows))::jsonb)
+            INSERT INTO \(unescaped: schema).articles
+            SELECT r.article_id, r.slug, r.headline, r.summary, large.body, r.reporters, r.wire_source, r.editor, r.dateline, r.lead_image,
+                   r.section, r.tags, r.language, r.first_published_at, r.last_updated_at, r.visible_from, r.embargoed_until, r.corrections,
+                   r.editors_pick, r.related, r.version, large.ninjs::jsonb
+            FROM jsonb_populate_recordset(NULL::\(unescaped: schema).articles, \(NinjsDocument.json(rows))::jsonb) WITH ORDINALITY AS r
+            JOIN unnest(\(bodies)::text[], \(documents)::text[]) WITH ORDINALITY AS large(body, ninjs, ordinality) USING (ordinality)
             ON CONFLICT (article_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline, summary = excluded.summary,
                 body = excluded.body, reporters = excluded.reporters, wire_source = excluded.wire_source, editor = excluded.editor,
                 dateline = excluded.dateline, lead_image = excluded.lead_image, section = excluded.section, tags = excluded.tags,
