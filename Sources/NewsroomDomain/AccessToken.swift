@@ -4,7 +4,7 @@ import Foundation
 /// like any other, on the single stream `access-tokens`, so the audit trail says who gave whom
 /// access and when. The log keeps only a SHA-256 digest of each token; the token itself is shown
 /// once, to the person who issued it.
-public enum AccessTokenCommand: Sendable, Equatable {
+public enum AccessTokenCommand: Sendable, Equatable, Encodable {
     case issue(tokenID: UUID, holder: String, label: String, digest: String)
     case revoke(tokenID: UUID)
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Everything an editor or reporter can ask of one article.
-public enum ArticleCommand: Sendable, Equatable {
+public enum ArticleCommand: Sendable, Equatable, Encodable {
     case draft(id: ArticleID, slug: String, fields: ArticleFields)
     case edit(ArticleFields)
     case setByline(reporters: [BylineEntry], wireSource: String?)

@@ -4,7 +4,8 @@
 /// command breaks an editorial rule; `evolve` folds an event into the state. Neither touches a
 /// database or a clock: time and identity arrive in `Context`.
 public protocol Decider {
-    associatedtype Command: Sendable
+    /// Encodable so that a command's content can be told apart from another's (its digest).
+    associatedtype Command: Sendable & Encodable
     associatedtype Event: DomainEvent
     associatedtype State: Sendable
     associatedtype Context: Sendable

@@ -39,7 +39,7 @@ public enum SlugDecider: Decider {
     public struct Reservation: Sendable, Equatable {
         public var articleID: ArticleID?
     }
-    public enum Command: Sendable, Equatable { case reserve(for: ArticleID) }
+    public enum Command: Sendable, Equatable, Encodable { case reserve(for: ArticleID) }
     public enum Event: Sendable, Equatable, Codable, DomainEvent {
         case reserved(articleID: ArticleID)
 

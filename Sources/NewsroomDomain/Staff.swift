@@ -22,7 +22,7 @@ public struct Actor: Sendable, Hashable {
 }
 
 /// Staff changes are events too, on the single stream `staff`.
-public enum StaffCommand: Sendable, Equatable {
+public enum StaffCommand: Sendable, Equatable, Encodable {
     case add(login: String, displayName: String, role: StaffRole)
     case changeRole(login: String, role: StaffRole)
     case remove(login: String)

@@ -71,12 +71,12 @@ public struct CommandHandler: Sendable {
             } catch {
                 // A resent command is refused by the rules it already changed ("already exists");
                 // answer with what it did the first time instead.
-                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest) { return earlier }
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest, command: command) { return earlier }
                 throw error
             }
             guard !events.isEmpty else {
                 if speculative { throw Self.unsettled }
-                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest) { return earlier }
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest, command: command) { return earlier }
                 return HandledCommand(events: [], streamVersion: version, append: nil)
             }
             let newEvents = try events.map { event in
@@ -92,6 +92,11 @@ public struct CommandHandler: Sendable {
                 return HandledCommand(events: result.wasDuplicate ? [] : events, streamVersion: result.streamVersion, append: result)
             } catch let error as EventStoreError where error.code == .conflict && expectedVersion == nil && attempt < maximumAttempts {
                 continue
+            } catch let error as EventStoreError where error.code == .commandReused {
+                // The log compares digests as text: one recorded by an earlier version of newsroom
+                // has the earlier form, and the same command resent must still count as a resend.
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest, command: command) { return earlier }
+                throw error
             }
         }
     }
@@ -100,9 +105,9 @@ public struct CommandHandler: Sendable {
     /// nothing: only an append verifies cached state, so the caller must read and decide again.
     static let unsettled = EventStoreError(.contextChanged, "the cached state did not settle the command; read it again")
 
-    private func earlierResult<Event>(_ commandID: UUID, stream: StreamID, digest: String) async throws -> HandledCommand<Event>? {
+    private func earlierResult<Event, Command>(_ commandID: UUID, stream: StreamID, digest: String, command: Command) async throws -> HandledCommand<Event>? {
         guard let earlier = try await store.recordedCommand(commandID) else { return nil }
-        guard earlier.stream == stream, earlier.digest == digest else {
+        guard earlier.stream == stream, earlier.digest == digest || earlier.digest == Self.firstDigest(of: command, stream: stream) else {
             throw EventStoreError(.commandReused, "command \(commandID) was already used for a different command. Use a new --command-id for a different command, or resend the original command unchanged.")
         }
         return HandledCommand(events: [], streamVersion: earlier.result.streamVersion, append: earlier.result)
@@ -133,8 +138,19 @@ public struct CommandHandler: Sendable {
         return (state, version)
     }
 
-    /// Identifies a command's content, so that a resent command id can be told apart from a reused one.
-    static func digest<C>(of command: C, stream: StreamID) -> String {
+    /// Identifies a command's content, so that a resent command id can be told apart from a reused
+    /// one: the stream and the command's JSON (keys sorted), hashed. "2:" marks this form.
+    static func digest<C: Encodable>(of command: C, stream: StreamID) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let json = try? encoder.encode(command) else { return firstDigest(of: command, stream: stream) }
+        let hash = StableHash.fnv1a64(bytes: json, seed: StableHash.fnv1a64("\(stream.rawValue)|"))
+        return "2:" + String(hash, radix: 16)
+    }
+
+    /// The digest newsroom recorded before the "2:" form (from the command's debug description,
+    /// which costs a sixth of a command's client time): still recognised, never written.
+    static func firstDigest<C>(of command: C, stream: StreamID) -> String {
         String(StableHash.fnv1a64("\(stream.rawValue)|\(String(reflecting: command))"), radix: 16)
     }
 }

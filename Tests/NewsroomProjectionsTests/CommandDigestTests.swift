@@ -1,0 +1,74 @@
+import Foundation
+import NewsroomApplication
+import NewsroomDomain
+import NewsroomEventStore
+import NewsroomTestSupport
+import Testing
+
+/// A command id names one command: resent unchanged it changes nothing, reused for another
+/// command it is refused. The log keeps each command's digest, so a digest recorded by an earlier
+/// version of newsroom must keep both answers.
+@Suite("Command digests")
+struct CommandDigestTests {
+    /// The digest newsroom wrote before the "2:" form, spelled out here as the log holds it.
+    static func firstFormDigest(_ command: ArticleCommand, on id: ArticleID) -> String {
+        String(StableHash.fnv1a64("article-\(id)|\(String(reflecting: command))"), radix: 16)
+    }
+
+    @Test("a command recorded under the first digest form and resent now is a resend; another command under its id is refused")
+    func firstFormDigestsStillMatch() async throws {
+        let room = try await TestNewsroom.make()
+        let reporter = room.reporters[0]
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Judul", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        let earlier = ArticleCommand.edit(ArticleFields(summary: "Ringkasan lama"))
+        let resent = ArticleCommand.edit(ArticleFields(summary: "Ringkasan baru"))
+        let (olderID, newerID) = (UUID(), UUID())
+        try await TestCluster.withStore(room.db.with(user: reporter)) { store in
+            // What an earlier version appended: the events of `earlier` under its first-form digest,
+            // and the events of `earlier` again under `resent`'s (a later edit the article shows).
+            for (commandID, command) in [(olderID, earlier), (newerID, resent)] {
+                let payload = try ArticleEvent.edited(ArticleFields(summary: "Ringkasan lama")).encodedPayload()
+                let version = try await store.streamVersion(StreamID("article-\(id)"))
+                _ = try await store.append([NewEvent(type: "ArticleEdited", payload: payload)], to: StreamID("article-\(id)"), streamType: "article",
+                                           expectedVersion: .exactly(version), metadata: EventMetadata(commandID: commandID),
+                                           digest: Self.firstFormDigest(command, on: id))
+            }
+        }
+        let before = try await room.as(reporter) { try await $0.article(id).version }
+        // Decided again, `earlier` changes nothing (the summary is already set): answered from the record.
+        let again = try await room.as(reporter) { try await $0.execute(earlier, on: id, commandID: olderID) }
+        #expect(again.wasDuplicate && again.events.isEmpty)
+        // `resent` would still change the article, so its append reaches the log, which compares
+        // the digests as text: the first form must be recognised there too.
+        let resentAgain = try await room.as(reporter) { try await $0.execute(resent, on: id, commandID: newerID) }
+        #expect(resentAgain.wasDuplicate && resentAgain.events.isEmpty)
+        #expect(try await room.as(reporter) { try await $0.article(id).version } == before)
+        // A different command under either id is refused, whichever form was recorded.
+        for commandID in [olderID, newerID] {
+            await #expect(throws: EventStoreError.self) {
+                _ = try await room.as(reporter) { try await $0.execute(.edit(ArticleFields(summary: "Lain lagi")), on: id, commandID: commandID) }
+            }
+        }
+        let (article, version) = try await room.as(reporter) { try await $0.article(id) }
+        #expect(version == before && article.summary == "Ringkasan lama")
+    }
+
+    @Test("a command resent under the current digest is a resend, in this process and in a new one")
+    func currentDigestsMatch() async throws {
+        let room = try await TestNewsroom.make()
+        let reporter = room.reporters[0]
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Judul", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        let commandID = UUID()
+        let command = ArticleCommand.setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil)
+        let first = try await room.as(reporter) { try await $0.execute(command, on: id, commandID: commandID) }
+        #expect(!first.wasDuplicate && first.events.count == 1)
+        let resent = try await room.as(reporter) { newsroom in
+            (try await newsroom.execute(command, on: id, commandID: commandID), try await newsroom.execute(command, on: id, commandID: commandID))
+        }
+        #expect(resent.0.wasDuplicate && resent.1.wasDuplicate)
+        #expect(resent.0.streamVersion == first.streamVersion)
+        await #expect(throws: EventStoreError.self) {
+            _ = try await room.as(reporter) { try await $0.execute(.setByline(reporters: [BylineEntry(name: "Rini")], wireSource: nil), on: id, commandID: commandID) }
+        }
+    }
+}
