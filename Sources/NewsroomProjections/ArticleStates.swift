@@ -13,7 +13,7 @@ struct ArticleStates {
     var keepsBodies = true
 
     func createTable(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).article_state (article_id uuid PRIMARY KEY, state jsonb NOT NULL, version integer NOT NULL, updated_at timestamptz NOT NULL)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).article_state (article_id uuid PRIMARY KEY, state text NOT NULL, version integer NOT NULL, updated_at timestamptz NOT NULL)"), logger: logger)
     }
 
     struct Changed {
@@ -69,7 +69,7 @@ struct ArticleStates {
         }
         try await connection.query("""
             INSERT INTO \(unescaped: schema).article_state (article_id, state, version, updated_at)
-            SELECT * FROM unnest(\(sorted.map(\.id.uuid))::uuid[], \(jsons)::text[]::jsonb[], \(sorted.map(\.version))::int[], \(sorted.map(\.updatedAt))::timestamptz[])
+            SELECT * FROM unnest(\(sorted.map(\.id.uuid))::uuid[], \(jsons)::text[], \(sorted.map(\.version))::int[], \(sorted.map(\.updatedAt))::timestamptz[])
             ON CONFLICT (article_id) DO UPDATE SET state = excluded.state, version = excluded.version, updated_at = excluded.updated_at
             """, logger: logger)
         return (sorted, steps)

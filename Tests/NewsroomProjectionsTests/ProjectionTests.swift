@@ -40,6 +40,47 @@ struct ProjectionTests {
         }
     }
 
+    @Test("article states that earlier versions kept as jsonb become text (migration 010), and folding goes on from them")
+    func jsonbStatesAreConverted() async throws {
+        let room = try await TestNewsroom.make()
+        let ids = try await room.randomHistory(articles: 8, seed: 11)
+        try await room.catchUpAll()
+        let folding = ["published", "audit", "desk"]
+        @Sendable func stateTypes(_ store: EventStore) async throws -> [String] {
+            var types: [String] = []
+            let rows = try await store.client.query("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'article_state' AND column_name = 'state' AND table_schema = ANY(\(folding)) ORDER BY table_schema", logger: TestCluster.logger)
+            for try await type in rows.decode(String.self) { types.append(type) }
+            return types
+        }
+        try await TestCluster.withStore(room.db) { store in
+            // The read models as an earlier version left them, states and all.
+            for schema in folding {
+                try await store.client.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(schema).article_state ALTER COLUMN state TYPE jsonb USING state::jsonb"), logger: TestCluster.logger)
+            }
+            #expect(try await stateTypes(store) == ["jsonb", "jsonb", "jsonb"])
+            let migration = try Migrator.locateSchemaDirectory().appendingPathComponent("010_article_state_as_text.sql")
+            try await store.client.query(PostgresQuery(unsafeSQL: try String(contentsOf: migration, encoding: .utf8)), logger: TestCluster.logger)
+            #expect(try await stateTypes(store) == ["text", "text", "text"])
+        }
+        // Later events fold onto the converted states: the models end as a rebuild makes them.
+        for id in ids {
+            for (login, command) in [(room.reporters[0], ArticleCommand.edit(ArticleFields(summary: "Ringkasan baru"))),
+                                     (room.chief, .correct(note: "Koreksi", changes: ArticleFields(summary: "Ringkasan koreksi")))] {
+                do { _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) } } catch is RuleViolation {}
+            }
+        }
+        try await room.catchUpAll()
+        var incremental: [String: String] = [:]
+        for schema in folding { incremental[schema] = try await room.digest(schema, statesAsJSON: true) }
+        try await TestCluster.withStore(room.db) { store in
+            _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).rebuild(folding.compactMap(Projections.named))
+        }
+        try await room.catchUpAll()
+        for schema in folding {
+            #expect(try await room.digest(schema, statesAsJSON: true) == incremental[schema], "\(schema) differs from a rebuild after the conversion")
+        }
+    }
+
     @Test("drafts, spiked, unpublished and not-yet-visible articles are never in the published model")
     func onlyVisibleArticlesArePublished() async throws {
         let room = try await TestNewsroom.make()

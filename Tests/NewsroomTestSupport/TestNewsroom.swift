@@ -66,7 +66,9 @@ public struct TestNewsroom: Sendable {
     }
 
     /// A digest of every table of a schema, row for row.
-    public func digest(_ schema: String) async throws -> String {
+    /// `statesAsJSON` compares the folded article states as JSON values rather than as text
+    /// (which depends on who wrote them).
+    public func digest(_ schema: String, statesAsJSON: Bool = false) async throws -> String {
         try await TestCluster.withStore(db) { store in
             var tables: [String] = []
             for try await name in try await store.client.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = \(schema) AND table_type = 'BASE TABLE' ORDER BY 1", logger: TestCluster.logger).decode(String.self) {
@@ -74,7 +76,8 @@ public struct TestNewsroom: Sendable {
             }
             var parts: [String] = []
             for table in tables {
-                let sql = "SELECT '\(table):' || count(*) || ':' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \(schema).\(table) t"
+                let row = statesAsJSON && table == "article_state" ? "(t.article_id, t.state::jsonb, t.version, t.updated_at)" : "t"
+                let sql = "SELECT '\(table):' || count(*) || ':' || md5(coalesce(string_agg(\(row)::text, E'\\n' ORDER BY \(row)::text), '')) FROM \(schema).\(table) t"
                 for try await part in try await store.client.query(PostgresQuery(unsafeSQL: sql), logger: TestCluster.logger).decode(String.self) { parts.append(part) }
             }
             return parts.joined(separator: " ")
