@@ -136,6 +136,19 @@ public struct ProjectionRunner: Sendable {
         }
     }
 
+    /// Brings every live projection up to date after `added` events arrived at once (an archive
+    /// import). When they are at least half the log, every model is rebuilt from one read of it,
+    /// in batches of `rebuildBatchSize`: each catching up on its own would read the log once per
+    /// model, a batch of `batchSize` at a time.
+    public func catchUpAll(afterBulkAppendOf added: Int, rebuildBatchSize: Int = 2000) async throws {
+        guard added * 2 >= (try await eventCount()) else { return try await catchUpAll() }
+        var rebuilding = self
+        rebuilding.batchSize = rebuildBatchSize
+        _ = try await rebuilding.rebuild(Projections.all)
+        // The rebuild stops where the read horizon stood; whatever committed since is caught up.
+        try await catchUpAll()
+    }
+
     /// One live projection brought up to date, waiting for the read horizon up to `deadline`.
     public func catchUp(_ projection: any Projection, until deadline: ContinuousClock.Instant) async throws {
         let store = EventStore(client: client, logger: logger)

@@ -40,9 +40,10 @@ struct ArchiveImportTests {
         let archive = try await Self.export(source.db)
 
         let target = try await TestNewsroom.make()
-        let report = try await TestCluster.withStore(target.db) { try await ArchiveImporter(store: $0).importArchive(atPath: archive, commandID: UUID()) }
+        // The archive is most of the target's log: its read models are rebuilt from one read.
+        let report = try await TestCluster.withStore(target.db) { try await ArchiveImporter(store: $0).importArchive(atPath: archive, commandID: UUID(), catchingUp: true) }
         #expect(report.articles == ids.count)
-        try await target.catchUpAll()
+        #expect(report.readModelsSeconds != nil)
 
         let events = "SELECT string_agg(concat_ws('|', stream_id, stream_version, event_id, event_type, schema_version, payload::text, metadata::text, actor, recorded_at, encode(hash, 'hex')), E'\\n' ORDER BY stream_id, stream_version) FROM events WHERE stream_id LIKE 'article-%'"
         #expect(try await Self.rows(source.db, events) == (try await Self.rows(target.db, events)))

@@ -80,7 +80,7 @@ public struct ArchiveImporter: Sendable {
                                          slugsReserved: validator.slugs.count, seconds: Date().timeIntervalSince(started))
         if catchingUp {
             let caughtUp = Date()
-            try await ProjectionRunner(client: store.client).catchUpAll()
+            try await ProjectionRunner(client: store.client).catchUpAll(afterBulkAppendOf: validator.articleEvents)
             report.readModelsSeconds = Date().timeIntervalSince(caughtUp)
         }
         return report
