@@ -14,6 +14,7 @@ import Synchronization
 //   newsroom-bench rebuild                    rebuilds published + audit; events/s and peak RSS
 //   newsroom-bench lag SECONDS RATE           commands at RATE/s with a follower running; commit-to-row lag
 
+MallocArenas.limit()  // as the newsroom CLI does
 let logger = Logger.quiet("newsroom.bench")
 let arguments = CommandLine.arguments.dropFirst()
 guard let settings = try ConnectionSettings.fromEnvironment(ProcessInfo.processInfo.environment) else {

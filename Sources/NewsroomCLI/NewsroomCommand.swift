@@ -1,4 +1,5 @@
 import ArgumentParser
+import NewsroomApplication
 
 @main
 struct NewsroomCommand: AsyncParsableCommand {
@@ -30,4 +31,9 @@ struct NewsroomCommand: AsyncParsableCommand {
             DatabaseCommand.self, Verify.self,
         ]
     )
+
+    static func main() async {
+        MallocArenas.limit()
+        await main(nil)
+    }
 }
