@@ -4,8 +4,8 @@ import NewsroomEventStore
 
 /// The article events of one read of the log, decoded once for every read model that folds them.
 /// Three read models fold articles; each decoding every payload itself was a third of a rebuild's
-/// client time. The runner decodes a read it hands to several models and sets it as `current` for
-/// their batches; a model asks `event(of:)`, which falls back to decoding when the read is not
+/// client time. The runner decodes a read it hands to several models and sets it as `current` while
+/// each applies it (`ProjectionRunner.applyRead`); a model asks `event(of:)`, which falls back to decoding when the read is not
 /// shared (or the event is not in it), so the answer never depends on who decoded it.
 struct DecodedArticleEvents: Sendable {
     private var byPosition: [Int64: ArticleEvent] = [:]
@@ -22,8 +22,6 @@ struct DecodedArticleEvents: Sendable {
             }
         }
     }
-
-    var count: Int { byPosition.count }
 
     /// The event `record` holds: from the shared read when there is one, decoded here otherwise.
     static func event(of record: RecordedEvent) throws -> ArticleEvent {

@@ -102,9 +102,7 @@ public struct ProjectionFollower: Sendable {
                     group.addTask {
                         defer { running.release(projection.name) }
                         let applied = try await Self.withDeadline(stallTimeout) {
-                            if !fromLog, try await DecodedArticleEvents.$current.withValue(shared, operation: {
-                                try await runner.applyRead(events, after: from, to: projection, schema: projection.name)
-                            }) { return events.count }
+                            if !fromLog, try await runner.applyRead(events, decoded: shared, after: from, to: projection, schema: projection.name) { return events.count }
                             return try await runner.catchUp(projection)
                         }
                         if applied > 0 { onCatchUp?(applied) }

@@ -259,18 +259,18 @@ public struct ProjectionRunner: Sendable {
             let full = events.count == batchSize
             // The next batch is read and decoded while this one is applied.
             async let next = full ? readDecoded(store, after: last.logPosition) : ([], DecodedArticleEvents([]))
-            try await DecodedArticleEvents.$current.withValue(shared) { try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 for projection in projections {
                     group.addTask {
                         // Every shadow stands at or after `from`: the reads start at the earliest
                         // and follow each other without a gap.
-                        guard try await applyRead(events, after: readAfter, to: projection, schema: "\(projection.name)_rebuild") else {
+                        guard try await applyRead(events, decoded: shared, after: readAfter, to: projection, schema: "\(projection.name)_rebuild") else {
                             throw Failure(description: "The shadow copy of \(projection.name) fell behind its rebuild; run the rebuild again (it resumes).")
                         }
                     }
                 }
                 try await group.waitForAll()
-            } }
+            }
             from = last.logPosition
             (batch, decoded) = try await next
             done += events.count
@@ -324,7 +324,8 @@ public struct ProjectionRunner: Sendable {
     /// lock, are applied, so a model that is ahead (resumed, or fed by another process meanwhile)
     /// never sees an event twice. A model whose checkpoint is before `from` would miss events in
     /// between: nothing is applied and the answer is false (it must read the log itself).
-    func applyRead(_ events: [RecordedEvent], after from: LogPosition, to projection: any Projection, schema: String) async throws -> Bool {
+    /// `decoded` holds the read's article events, decoded once for every model it is handed to.
+    func applyRead(_ events: [RecordedEvent], decoded: DecodedArticleEvents? = nil, after from: LogPosition, to projection: any Projection, schema: String) async throws -> Bool {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
@@ -335,7 +336,9 @@ public struct ProjectionRunner: Sendable {
                     return false
                 }
                 let unseen = events.filter { $0.logPosition > position }
-                try await apply(unseen, to: projection, schema: schema, until: until, on: connection)
+                try await DecodedArticleEvents.$current.withValue(decoded) {
+                    try await apply(unseen, to: projection, schema: schema, until: until, on: connection)
+                }
                 try await connection.query("COMMIT", logger: logger)
                 if let last = unseen.last { batchCommitted?(schema, last.logPosition) }
                 return true
