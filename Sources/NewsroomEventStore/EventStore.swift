@@ -114,6 +114,20 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// The same read, except that when nothing is readable yet the server waits for it, looking
+    /// again every `poll`, and answers as soon as something is, or empty after `wait`.
+    public func readAll(after position: LogPosition, limit: Int, waitingUpTo wait: Duration, checkingEvery poll: Duration) async throws -> [RecordedEvent] {
+        do {
+            return try await client.withConnection { connection in
+                var events: [RecordedEvent] = []
+                for try await event in try await connection.execute(WaitingReadStatement(after: position, limit: limit, wait: wait, poll: poll), logger: logger) { events.append(event) }
+                return events
+            }
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+
     /// The same read on a given connection, for callers that hold a transaction (projection runners).
     public static func readAll(on connection: PostgresConnection, after position: LogPosition, limit: Int, logger: Logger) async throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []

@@ -32,6 +32,30 @@ struct ReadAllStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> RecordedEvent { try EventStore.decodeEvent(row) }
 }
 
+/// The same read, waiting on the server up to `wait` for something to be readable
+/// (`read_events_waiting`, migration 011): how the live follower learns of commits.
+struct WaitingReadStatement: PostgresPreparedStatement {
+    static let sql = "SELECT * FROM read_events_waiting($1::text, $2::bigint, $3::integer, $4::integer, $5::integer)"
+    typealias Row = RecordedEvent
+
+    var after: LogPosition
+    var limit: Int
+    var wait: Duration
+    var poll: Duration
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(String(after.transactionID))
+        bindings.append(after.position)
+        bindings.append(Int32(clamping: limit))
+        bindings.append(Int32(clamping: Int64(wait / .milliseconds(1))))
+        bindings.append(Int32(clamping: Int64(poll / .milliseconds(1))))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> RecordedEvent { try EventStore.decodeEvent(row) }
+}
+
 /// What an append answers: the positions it wrote, the stream's new version, and whether the
 /// command had been appended before.
 typealias AppendRow = (Int64, Int64, Int, Bool)

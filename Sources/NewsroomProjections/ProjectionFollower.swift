@@ -3,16 +3,19 @@ import Logging
 import NewsroomEventStore
 import PostgresNIO
 
-/// Follows the log live for every projection: one read every `pollInterval` asks the log for
-/// readable events after the last it saw, so new commits show within milliseconds (and a commit
-/// that an older open transaction kept unreadable shows as soon as it ends);
+/// Follows the log live for every projection: a read that waits on the server for readable events
+/// after the last it saw (looking every `pollInterval`), so new commits show within a millisecond
+/// or two (and a commit that an older open transaction kept unreadable shows as soon as it ends);
 /// reconnects when PostgreSQL restarts. Exactly one follower is
 /// active across processes and machines (a session advisory lock); the others wait as standbys.
 /// (Appends do not NOTIFY: its commit-time lock made writers of different articles wait in turn.)
 public struct ProjectionFollower: Sendable {
     public let settings: ConnectionSettings
     public let logger: Logger
-    public var pollInterval: Duration = .milliseconds(2)
+    /// How often the waiting read looks at the log, on the server (an index probe).
+    public var pollInterval: Duration = .milliseconds(1)
+    /// How long one waiting read waits before it answers with nothing.
+    public var longestWait: Duration = .milliseconds(200)
     /// A full round runs at least this often even when the probe saw nothing new.
     public var fullRoundInterval: Duration = .seconds(1)
     public var standbyRetry: Duration = .seconds(2)
@@ -73,21 +76,19 @@ public struct ProjectionFollower: Sendable {
         // behind) catches up from the log on its own, and the others are not handed chunks they
         // have already applied.
         var cursor = try await runner.liveCheckpoints().values.max() ?? .start
-        var lastRound = ContinuousClock.now - fullRoundInterval
+        // Once a round, the models that another process left behind (or that this one could not
+        // follow) are found with the probe and catch up from the log on the next pass.
+        var behind = try await runner.projectionsWithReadableEvents()
+        var lastRound = ContinuousClock.now
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let from = cursor
-                let events = try await Self.withDeadline(stallTimeout) { try await store.readAll(after: from, limit: runner.batchSize) }
-                if let last = events.last { cursor = last.logPosition }
-                // Once a round, the models that another process left behind (or that this one
-                // could not follow) are found with the probe and catch up from the log.
-                var behind: Set<String> = []
-                if ContinuousClock.now - lastRound >= fullRoundInterval {
-                    lastRound = .now
-                    behind = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }
-                    // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
-                    _ = try await Self.withDeadline(stallTimeout) { try await election.query("SELECT 1", logger: logger) }
+                // A model that missed a chunk, or is behind, is served on the next pass: it must come soon.
+                let wait = missed.isEmpty && behind.isEmpty ? longestWait : pollInterval
+                let events = try await Self.withDeadline(stallTimeout) {
+                    try await store.readAll(after: from, limit: runner.batchSize, waitingUpTo: wait, checkingEvery: pollInterval)
                 }
+                if let last = events.last { cursor = last.logPosition }
                 // Decoded once for every model that takes the chunk, when the first one does.
                 var decoded: DecodedArticleEvents?
                 for projection in Projections.all where behind.contains(projection.name) || !events.isEmpty || missed.contains(projection.name) {
@@ -108,8 +109,14 @@ public struct ProjectionFollower: Sendable {
                         if applied > 0 { onCatchUp?(applied) }
                     }
                 }
-                // A full chunk means more is waiting: read on at once.
-                if events.count < runner.batchSize { try await Task.sleep(for: pollInterval) }
+                behind = []
+                // After the chunk is handed out, so that it never waits for the round.
+                if ContinuousClock.now - lastRound >= fullRoundInterval {
+                    lastRound = .now
+                    behind = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }
+                    // The election connection doubles as a liveness check: if PostgreSQL went away, reconnect.
+                    _ = try await Self.withDeadline(stallTimeout) { try await election.query("SELECT 1", logger: logger) }
+                }
             }
         }
     }

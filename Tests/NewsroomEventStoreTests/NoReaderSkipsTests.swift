@@ -25,9 +25,12 @@ struct NoReaderSkipsTests {
                     }
                 }
                 let reader = Task { try await Self.follow(store: store, until: { writersDone.value == writers }) }
+                // The live follower's read, which waits on the server, must keep the same promise.
+                let waitingReader = Task { try await Self.follow(store: store, waiting: true, until: { writersDone.value == writers }) }
                 let naive = Task { try await Self.followNaively(db: db, until: { writersDone.value == writers }) }
                 try await group.waitForAll()
                 let seen = try await reader.value
+                let seenWaiting = try await waitingReader.value
                 let naiveSeen = try await naive.value
 
                 let log = try await store.readAll(after: .start, limit: 1_000_000)
@@ -36,6 +39,8 @@ struct NoReaderSkipsTests {
                 #expect(Set(seen).count == seen.count, "the reader saw an event twice")
                 let sameOrder = seen == log.map(\.eventID)
                 #expect(sameOrder, "the reader's order differs from the store's order")
+                let waitingSawTheLog = seenWaiting == log.map(\.eventID)
+                #expect(waitingSawTheLog, "the waiting reader saw \(seenWaiting.count) of \(log.count) events (\(Set(seenWaiting).count) distinct), or not in the store's order")
                 // The scenario must really contain out-of-order commits: a reader that trusts
                 // positions alone (what we guard against) misses some of the same events.
                 #expect(naiveSeen.count < log.count, "no commit overtook another; the test did not exercise the hazard")
@@ -63,6 +68,61 @@ struct NoReaderSkipsTests {
         }
     }
 
+    @Test("a waiting read answers as soon as an event is readable, waits no longer than it is told, and never passes an open transaction")
+    func waitingRead() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            func append(_ stream: String) async throws {
+                _ = try await store.append([NewEvent(type: "T", payload: "{}")], to: StreamID(stream), streamType: "test", expectedVersion: .any,
+                                           metadata: EventMetadata(commandID: UUID()), digest: "w")
+            }
+            // Other suites' transactions in the cluster can hold the horizon back for a moment:
+            // reads that must see something wait for it.
+            func readUntil(_ count: Int, after position: LogPosition) async throws -> [RecordedEvent] {
+                var events: [RecordedEvent] = []
+                let deadline = ContinuousClock.now + .seconds(20)
+                while events.count < count, ContinuousClock.now < deadline {
+                    events += try await store.readAll(after: events.last?.logPosition ?? position, limit: 10, waitingUpTo: .seconds(20), checkingEvery: .milliseconds(1))
+                }
+                return events
+            }
+            try await append("before")
+            let head = try #require(try await readUntil(1, after: .start).last).logPosition
+
+            // Nothing new: empty, after the wait and not much later.
+            var started = ContinuousClock.now
+            let nothing = try await store.readAll(after: head, limit: 10, waitingUpTo: .milliseconds(300), checkingEvery: .milliseconds(1))
+            let idle = ContinuousClock.now - started
+            #expect(nothing.isEmpty)
+            #expect(idle >= .milliseconds(290) && idle < .seconds(3), "an idle waiting read took \(idle)")
+
+            // An event committed during a long wait comes back at once, not when the wait ends.
+            started = ContinuousClock.now
+            let waiting = Task { try await readUntil(1, after: head) }
+            try await Task.sleep(for: .milliseconds(300))
+            try await append("during")
+            let arrived = try await waiting.value
+            let took = ContinuousClock.now - started
+            #expect(arrived.map(\.streamID.rawValue) == ["during"])
+            #expect(took < .seconds(10), "the waiting read answered after \(took), not when the event committed")
+
+            // An older transaction still open holds back what comes after it, however long one waits.
+            let open = try await PostgresConnection.connect(configuration: db.connectionConfiguration, id: 7, logger: TestCluster.logger)
+            defer { Task { try? await open.close() } }
+            try await open.query("BEGIN", logger: TestCluster.logger)
+            let event = "[{\"event_id\":\"\(UUID())\",\"event_type\":\"T\",\"schema_version\":1,\"payload\":{},\"metadata\":{\"commandID\":\"\(UUID())\",\"correlationID\":\"\(UUID())\"}}]"
+            try await open.query("SELECT * FROM append_events('older'::text, 'test'::text, NULL::integer, \(UUID())::uuid, 'w'::text, \(event)::jsonb)", logger: TestCluster.logger)
+            let afterDuring = try #require(arrived.last).logPosition
+            try await append("newer")
+            let held = try await store.readAll(after: afterDuring, limit: 10, waitingUpTo: .milliseconds(300), checkingEvery: .milliseconds(1))
+            #expect(held.isEmpty, "a waiting read passed a transaction still open: \(held.map(\.streamID.rawValue))")
+            let released = Task { try await readUntil(2, after: afterDuring) }
+            try await Task.sleep(for: .milliseconds(100))
+            try await open.query("COMMIT", logger: TestCluster.logger)
+            #expect(try await released.value.map(\.streamID.rawValue) == ["older", "newer"])
+        }
+    }
+
     /// Half the writers append through the store (autocommit); the others hold their transaction
     /// open for a while after taking their positions, so later positions commit first.
     static func write(writer: Int, count: Int, db: ConnectionSettings, store: EventStore) async throws {
@@ -86,12 +146,14 @@ struct NoReaderSkipsTests {
     }
 
     /// Follows with the store's reader and checkpoint, in small batches, as a projector would.
-    static func follow(store: EventStore, until done: @Sendable () -> Bool) async throws -> [UUID] {
+    static func follow(store: EventStore, waiting: Bool = false, until done: @Sendable () -> Bool) async throws -> [UUID] {
         var checkpoint = LogPosition.start
         var seen: [UUID] = []
         while true {
             let finished = done()
-            let batch = try await store.readAll(after: checkpoint, limit: 13)
+            let batch = waiting
+                ? try await store.readAll(after: checkpoint, limit: 13, waitingUpTo: .milliseconds(50), checkingEvery: .milliseconds(1))
+                : try await store.readAll(after: checkpoint, limit: 13)
             seen += batch.map(\.eventID)
             if let last = batch.last { checkpoint = last.logPosition }
             if batch.isEmpty {
