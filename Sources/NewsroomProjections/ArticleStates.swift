@@ -41,12 +41,19 @@ struct ArticleStates {
     func steps(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step]) {
         let articleEvents = events.compactMap { record in Self.articleID(of: record).map { (record, $0) } }
         guard !articleEvents.isEmpty else { return ([], []) }
-        let ids = Set(articleEvents.map(\.1))
-        var states: [UUID: Article] = [:]
-        let rows = try await connection.query("SELECT article_id, state::text FROM \(unescaped: schema).article_state WHERE article_id = ANY(\(Array(ids)))", logger: logger)
-        let decoder = JSONDecoder.projection
-        for try await (id, json) in rows.decode((UUID, String).self) {
-            states[id] = try decoder.decode(Article.self, from: Data(json.utf8))
+        // An article whose first event here is its stream's first has no state yet; the live
+        // follower remembers the others it wrote last (ArticleStateCache). The rest are read.
+        var firstVersion: [UUID: Int] = [:]
+        for (record, id) in articleEvents where firstVersion[id] == nil { firstVersion[id] = record.streamVersion }
+        let cache = ArticleStateCache.batch
+        var states = cache?.cached(firstVersion.keys, in: schema) ?? [:]
+        let unknown = firstVersion.filter { states[$0.key] == nil && $0.value > 1 }.map(\.key)
+        if !unknown.isEmpty {
+            let rows = try await connection.query("SELECT article_id, state::text FROM \(unescaped: schema).article_state WHERE article_id = ANY(\(unknown))", logger: logger)
+            let decoder = JSONDecoder.projection
+            for try await (id, json) in rows.decode((UUID, String).self) {
+                states[id] = try decoder.decode(Article.self, from: Data(json.utf8))
+            }
         }
         var changed: [UUID: Changed] = [:]
         var steps: [Step] = []
@@ -62,16 +69,19 @@ struct ArticleStates {
         // never wait on each other's rows in a cycle.
         let sorted = changed.values.sorted { $0.id.uuid.precedes($1.id.uuid) }
         let encoder = JSONEncoder.projection
+        var stored: [UUID: Article] = [:]
         let jsons = try sorted.map { changed in
-            var stored = changed.article
-            if !keepsBodies { stored.body = "" }
-            return String(decoding: try encoder.encode(stored), as: UTF8.self)
+            var state = changed.article
+            if !keepsBodies { state.body = "" }
+            if cache != nil { stored[changed.id.uuid] = state }
+            return String(decoding: try encoder.encode(state), as: UTF8.self)
         }
         try await connection.query("""
             INSERT INTO \(unescaped: schema).article_state (article_id, state, version, updated_at)
             SELECT * FROM unnest(\(sorted.map(\.id.uuid))::uuid[], \(jsons)::text[], \(sorted.map(\.version))::int[], \(sorted.map(\.updatedAt))::timestamptz[])
             ON CONFLICT (article_id) DO UPDATE SET state = excluded.state, version = excluded.version, updated_at = excluded.updated_at
             """, logger: logger)
+        cache?.wrote(stored, in: schema)
         return (sorted, steps)
     }
 

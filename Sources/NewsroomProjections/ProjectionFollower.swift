@@ -63,7 +63,11 @@ public struct ProjectionFollower: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let pool = Task { await client.run() }
         defer { pool.cancel() }
-        let runner = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true, batchCommitted: batchCommitted)
+        let runner = {
+            var runner = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true, batchCommitted: batchCommitted)
+            runner.stateCache = ArticleStateCache()
+            return runner
+        }()
         // The follower reads the log once for every read model: each new chunk goes to every
         // model whose catch-up is not already under way, and each applies it in its own
         // transaction, whatever the others are doing. A model that missed a chunk (busy, or

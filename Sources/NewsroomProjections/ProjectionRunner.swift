@@ -18,6 +18,9 @@ public struct ProjectionRunner: Sendable {
     /// Rows are visible to readers from that moment (the benchmark times live lag with it).
     public let batchCommitted: (@Sendable (_ schema: String, _ through: LogPosition) -> Void)?
 
+    /// The article states this runner's live batches wrote last (the follower's; see ArticleStateCache).
+    var stateCache: ArticleStateCache?
+
     public init(client: PostgresClient, logger: Logger = .quiet("newsroom.projections"), batchSize: Int = 200, sessionsCommitAsynchronously: Bool = false,
                 batchCommitted: (@Sendable (_ schema: String, _ through: LogPosition) -> Void)? = nil) {
         self.client = client
@@ -336,11 +339,17 @@ public struct ProjectionRunner: Sendable {
                     return false
                 }
                 let unseen = events.filter { $0.logPosition > position }
-                try await DecodedArticleEvents.$current.withValue(decoded) {
-                    try await apply(unseen, to: projection, schema: schema, until: until, on: connection)
+                let cached = stateCache.map { ArticleStateCache.Batch(cache: $0, schema: schema, checkpoint: position) }
+                try await ArticleStateCache.$batch.withValue(cached) {
+                    try await DecodedArticleEvents.$current.withValue(decoded) {
+                        try await apply(unseen, to: projection, schema: schema, until: until, on: connection)
+                    }
                 }
                 try await connection.query("COMMIT", logger: logger)
-                if let last = unseen.last { batchCommitted?(schema, last.logPosition) }
+                if let last = unseen.last {
+                    cached?.committed(through: last.logPosition)
+                    batchCommitted?(schema, last.logPosition)
+                }
                 return true
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
