@@ -248,7 +248,8 @@ public struct ProjectionRunner: Sendable {
     /// writing of another, and the log's 3–8 KB payloads cross the wire once. Each shadow then
     /// swaps in as a single rebuild does. Returns the events the rebuilt models cover.
     public func rebuild(_ projections: [any Projection], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> Int {
-        let total = try await eventCount()
+        // The total is only for reporting progress: without a listener, the log is not counted.
+        let total = progress == nil ? 0 : try await eventCount()
         var resumedFrom: [LogPosition] = []
         for projection in projections {
             resumedFrom.append(try await prepareShadow(projection))

@@ -24,14 +24,6 @@ struct ArchiveImportTests {
         return path
     }
 
-    static func rows(_ db: ConnectionSettings, _ sql: String) async throws -> [String] {
-        try await TestCluster.withStore(db) { store in
-            var rows: [String] = []
-            for try await row in try await store.client.query(PostgresQuery(unsafeSQL: sql), logger: TestCluster.logger).decode(String.self) { rows.append(row) }
-            return rows
-        }
-    }
-
     @Test("an exported history imported into another newsroom has the same events, the same hash chain, the same slugs and the same published articles")
     func roundTrip() async throws {
         let source = try await TestNewsroom.make()
@@ -46,24 +38,24 @@ struct ArchiveImportTests {
         #expect(report.readModelsSeconds != nil)
 
         let events = "SELECT string_agg(concat_ws('|', stream_id, stream_version, event_id, event_type, schema_version, payload::text, metadata::text, actor, recorded_at, encode(hash, 'hex')), E'\\n' ORDER BY stream_id, stream_version) FROM events WHERE stream_id LIKE 'article-%'"
-        #expect(try await Self.rows(source.db, events) == (try await Self.rows(target.db, events)))
-        #expect(report.articleEvents == Int(try await Self.rows(source.db, "SELECT count(*)::text FROM events WHERE stream_id LIKE 'article-%'")[0]))
-        #expect(try await Self.rows(target.db, "SELECT count(*)::text FROM verify_event_chains(10)") == ["0"])
+        #expect(try await TestCluster.rows(source.db, events) == (try await TestCluster.rows(target.db, events)))
+        #expect(report.articleEvents == Int(try await TestCluster.rows(source.db, "SELECT count(*)::text FROM events WHERE stream_id LIKE 'article-%'")[0]))
+        #expect(try await TestCluster.rows(target.db, "SELECT count(*)::text FROM verify_event_chains(10)") == ["0"])
 
         // Every slug an article took is reserved for it again (old slugs keep resolving).
         let slugs = "SELECT string_agg(stream_id || '=' || (payload->>'articleID'), ',' ORDER BY stream_id) FROM events WHERE stream_id LIKE 'slug-%' AND payload->>'articleID' IN (SELECT payload->>'articleID' FROM events WHERE event_type = 'ArticleDrafted')"
-        #expect(try await Self.rows(source.db, slugs) == (try await Self.rows(target.db, slugs)))
-        #expect(report.slugsReserved == Int(try await Self.rows(target.db, "SELECT count(*)::text FROM events WHERE stream_id LIKE 'slug-%'")[0]))
+        #expect(try await TestCluster.rows(source.db, slugs) == (try await TestCluster.rows(target.db, slugs)))
+        #expect(report.slugsReserved == Int(try await TestCluster.rows(target.db, "SELECT count(*)::text FROM events WHERE stream_id LIKE 'slug-%'")[0]))
 
         let published = "SELECT coalesce(string_agg(slug || ' ' || ninjs::text, E'\\n' ORDER BY slug), '') FROM published.visible_articles"
-        let served = try await Self.rows(source.db, published)
+        let served = try await TestCluster.rows(source.db, published)
         #expect(served.first?.isEmpty == false)
-        #expect(served == (try await Self.rows(target.db, published)))
+        #expect(served == (try await TestCluster.rows(target.db, published)))
         let audit = "SELECT string_agg(concat_ws('|', recorded_at, actor, stream_id, stream_version, action, summary), E'\\n' ORDER BY stream_id, stream_version) FROM audit.entries WHERE stream_id LIKE 'article-%'"
-        #expect(try await Self.rows(source.db, audit) == (try await Self.rows(target.db, audit)))
+        #expect(try await TestCluster.rows(source.db, audit) == (try await TestCluster.rows(target.db, audit)))
 
         // The imported history is live: the target's own staff carry on with it through the rules.
-        let visible = try #require(try await Self.rows(target.db, "SELECT article_id::text FROM published.visible_articles ORDER BY slug LIMIT 1").first)
+        let visible = try #require(try await TestCluster.rows(target.db, "SELECT article_id::text FROM published.visible_articles ORDER BY slug LIMIT 1").first)
         let id = try #require(ArticleID(visible))
         let corrected = try await target.as(target.chief) { newsroom in
             try await newsroom.execute(.correct(note: "Koreksi setelah impor", changes: ArticleFields(headline: "Judul baru")), on: id, commandID: UUID())
@@ -126,7 +118,7 @@ struct ArchiveImportTests {
         await #expect(throws: ArchiveError.self) { _ = try await TestCluster.withStore(room.db) { try await ArchiveImporter(store: $0).importArchive(atPath: path, commandID: UUID()) } }
         let empty = try Self.temporaryFile(["", "   "])
         await #expect(throws: ArchiveError.self) { _ = try await TestCluster.withStore(room.db) { try await ArchiveImporter(store: $0).importArchive(atPath: empty, commandID: UUID()) } }
-        #expect(try await Self.rows(room.db, "SELECT count(*)::text FROM events WHERE stream_id LIKE 'article-%' OR stream_id LIKE 'slug-%'") == ["0"])
+        #expect(try await TestCluster.rows(room.db, "SELECT count(*)::text FROM events WHERE stream_id LIKE 'article-%' OR stream_id LIKE 'slug-%'") == ["0"])
 
         // The good lines alone go in, in one piece, with the slug reserved; a slug the log already
         // has is refused.

@@ -97,13 +97,7 @@ struct ProjectionTests {
         let inModel = "SELECT coalesce(string_agg(concat_ws('|', article_id, drafted_at, first_published_at, edits, corrections, events), E'\\n' ORDER BY article_id), '') FROM stats.articles"
         let editorsFromLog = "SELECT coalesce(string_agg(actor || '=' || n, ',' ORDER BY actor), '') FROM (SELECT actor, count(*) AS n FROM events WHERE event_type = 'ArticleCorrected' GROUP BY actor) t"
         let editorsInModel = "SELECT coalesce(string_agg(editor || '=' || corrections, ',' ORDER BY editor), '') FROM stats.corrections_by_editor"
-        func rows(_ sql: String) async throws -> String {
-            try await TestCluster.withStore(room.db) { store in
-                var text = ""
-                for try await row in try await store.client.query(PostgresQuery(unsafeSQL: sql), logger: TestCluster.logger).decode(String.self) { text = row }
-                return text
-            }
-        }
+        func rows(_ sql: String) async throws -> String { try await TestCluster.rows(room.db, sql).joined(separator: "\n") }
         try await room.catchUpAll()
         let expected = try await rows(fromLog), expectedEditors = try await rows(editorsFromLog)
         #expect(expected.split(separator: "\n").count == 14 && expectedEditors.contains("="), "the history should have articles and corrections")

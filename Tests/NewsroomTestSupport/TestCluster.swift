@@ -59,6 +59,15 @@ public enum TestCluster {
         }
     }
 
+    /// What `sql` answers, one text column, row by row.
+    public static func rows(_ settings: ConnectionSettings, _ sql: String) async throws -> [String] {
+        try await withStore(settings) { store in
+            var rows: [String] = []
+            for try await row in try await store.client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String.self) { rows.append(row) }
+            return rows
+        }
+    }
+
     actor Template {
         static let shared = Template()
         var created: String?
