@@ -32,6 +32,11 @@ public struct AccessTokensProjection: Projection {
         }
     }
 
+    /// Articles are most of the log and none of this model's business.
+    public func concerns(_ record: RecordedEvent) -> Bool {
+        record.streamID.rawValue == "staff" || record.streamID.rawValue == "access-tokens"
+    }
+
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         for record in events {
             if record.streamID.rawValue == "staff" {

@@ -20,11 +20,16 @@ public protocol Projection: Sendable {
     /// them, so a rebuild's shadow copy gets them once its rows are in: one sort per index
     /// instead of an index descent per row.
     func indexes(in schema: String) -> [String]
+    /// Whether applying `record` can change the model's tables. The live follower does not open a
+    /// transaction for a read that holds nothing the model folds: the model's checkpoint then stays
+    /// behind until a read it folds, or the follower's once-a-second round, brings it up from the log.
+    func concerns(_ record: RecordedEvent) -> Bool
 }
 
 extension Projection {
     public var publicTables: [String] { [] }
     public func indexes(in schema: String) -> [String] { [] }
+    public func concerns(_ record: RecordedEvent) -> Bool { true }
 }
 
 /// Every projection newsroom keeps. Adding one is one file and one line here.

@@ -96,6 +96,9 @@ public struct ProjectionFollower: Sendable {
                 // Decoded once for every model that takes the chunk, when the first one does.
                 var decoded: DecodedArticleEvents?
                 for projection in Projections.all where behind.contains(projection.name) || !events.isEmpty || missed.contains(projection.name) {
+                    let owed = behind.contains(projection.name) || missed.contains(projection.name)
+                    // A read that holds nothing the model folds costs it no transaction (see `Projection.concerns`).
+                    if !owed, !events.contains(where: projection.concerns) { continue }
                     guard running.claim(projection.name) else {
                         // Busy with an earlier chunk: it reads this one from the log once it is free.
                         if !events.isEmpty { missed.insert(projection.name) }

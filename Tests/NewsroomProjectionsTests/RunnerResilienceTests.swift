@@ -195,6 +195,35 @@ struct RunnerResilienceTests {
         }
     }
 
+    @Test("live: a model is not handed reads that hold nothing it folds, yet applies its own events at once and ends identical to a rebuild")
+    func followerSkipsUnconcernedReads() async throws {
+        let room = try await TestNewsroom.make()
+        try await room.catchUpAll()
+        var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
+        follower.fullRoundInterval = .seconds(30)
+        let following = Task { await follower.run() }
+        defer { following.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        let reporter = room.reporters[0]
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Hanya artikel", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        for n in 0..<5 { _ = try await room.as(reporter) { try await $0.execute(.edit(ArticleFields(summary: "Ringkasan \(n)")), on: id, commandID: UUID()) } }
+        #expect(try await eventually(room, within: .seconds(10), every: .milliseconds(50), "SELECT 1 FROM audit.entries WHERE article_id = \(id.uuid) HAVING count(*) = 6"))
+        let checkpoints = { try await TestCluster.withStore(room.db) { try await ProjectionRunner(client: $0.client, logger: TestCluster.logger).liveCheckpoints() } }
+        var standing = try await checkpoints()
+        #expect(standing["access"]! < standing["audit"]!, "the access model took reads of article events only")
+        // A staff change is the access model's business: it comes at once (the round is 30 s away).
+        let editor = room.editors[0]
+        _ = try await TestCluster.withStore(room.db) { try await Newsroom(store: $0).changeStaffRole(login: editor, role: .chief, commandID: UUID()) }
+        #expect(try await eventually(room, within: .seconds(10), every: .milliseconds(50), "SELECT 1 FROM access.staff_roles WHERE login = \(editor) AND role = 'chief'"))
+        #expect(try await eventually(room, within: .seconds(10), every: .milliseconds(50), "SELECT 1 FROM audit.entries WHERE action = 'staff-role'"))
+        standing = try await checkpoints()
+        #expect(standing["access"] == standing["audit"], "the access model did not catch up with the read that concerned it")
+        following.cancel()
+        let live = try await room.digest("access")
+        try await TestCluster.withStore(room.db) { store in _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).rebuild(AccessTokensProjection()) }
+        #expect(try await room.digest("access") == live)
+    }
+
     @Test("live: a read model that falls behind the follower's reads (reinstalled empty) reads the log itself and ends identical")
     func followerFillsGaps() async throws {
         let room = try await TestNewsroom.make()
