@@ -82,7 +82,7 @@ public struct ProjectionFollower: Sendable {
         var cursor = try await runner.liveCheckpoints().values.max() ?? .start
         // Once a round, the models that another process left behind (or that this one could not
         // follow) are found with the probe and catch up from the log on the next pass.
-        var behind = try await runner.projectionsWithReadableEvents()
+        var behind = try await Self.withDeadline(stallTimeout) { try await runner.projectionsWithReadableEvents() }
         var lastRound = ContinuousClock.now
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {

@@ -55,6 +55,16 @@ struct RunnerResilienceTests {
         return false
     }
 
+    /// A follower as `projections run` starts it, but with full rounds 30 s apart, so that only its
+    /// reads of new events explain what it applies; returned once it has had half a second to start.
+    func follow(_ room: TestNewsroom) async throws -> Task<Void, Never> {
+        var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
+        follower.fullRoundInterval = .seconds(30)
+        let following = Task { await follower.run() }
+        try await Task.sleep(for: .milliseconds(500))
+        return following
+    }
+
     @Test("a rebuild of every read model killed with SIGKILL midway, then restarted, ends identical")
     func killedRebuild() async throws {
         let room = try await TestNewsroom.make()
@@ -122,11 +132,8 @@ struct RunnerResilienceTests {
     func liveLag() async throws {
         let room = try await TestNewsroom.make()
         try await room.catchUpAll()
-        var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
-        follower.fullRoundInterval = .seconds(30)
-        let following = Task { await follower.run() }
+        let following = try await follow(room)
         defer { following.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
         let reporter = room.reporters[0]
         let lags = try await room.as(reporter) { newsroom in
             var lags: [Double] = []
@@ -199,11 +206,8 @@ struct RunnerResilienceTests {
     func followerSkipsUnconcernedReads() async throws {
         let room = try await TestNewsroom.make()
         try await room.catchUpAll()
-        var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
-        follower.fullRoundInterval = .seconds(30)
-        let following = Task { await follower.run() }
+        let following = try await follow(room)
         defer { following.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
         let reporter = room.reporters[0]
         let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Hanya artikel", body: "Isi"), slug: nil, commandID: UUID()).articleID }
         for n in 0..<5 { _ = try await room.as(reporter) { try await $0.execute(.edit(ArticleFields(summary: "Ringkasan \(n)")), on: id, commandID: UUID()) } }
@@ -230,11 +234,8 @@ struct RunnerResilienceTests {
         _ = try await room.randomHistory(articles: 6, seed: 31)
         try await room.catchUpAll()
         let expected = try await room.digest("stats")
-        var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
-        follower.fullRoundInterval = .seconds(30)
-        let following = Task { await follower.run() }
+        let following = try await follow(room)
         defer { following.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
         // The follower's reads are past the whole history now; the stats model starts again from nothing.
         try await TestCluster.withStore(room.db) { store in
             let runner = ProjectionRunner(client: store.client, logger: TestCluster.logger)
