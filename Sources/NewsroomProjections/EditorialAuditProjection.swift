@@ -38,7 +38,7 @@ public struct EditorialAuditProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         // Article rows need the article as it stood right after each event: fold the batch once.
-        let steps = try await ArticleStates(schema: schema, keepsBodies: false).steps(events, on: connection, logger: logger).steps
+        let (_, steps, states) = try await ArticleStates(schema: schema, keepsBodies: false).stepsLeavingWrite(events, on: connection, logger: logger)
         var after: [Int64: ArticleStates.Step] = [:]
         for step in steps { after[step.record.position] = step }
         var rows = Rows()
@@ -80,10 +80,14 @@ public struct EditorialAuditProjection: Projection {
             }
             rows.append(record, articleID: articleID, headline: headline, action: action, summary: summary, details: NinjsDocument.json(details))
         }
-        guard !rows.positions.isEmpty else { return }
-        // One statement per batch. Arrays cannot hold NULL through the driver, so nullable columns
-        // travel as text with a flag.
+        guard !rows.positions.isEmpty else {
+            if !states.ids.isEmpty { try await connection.query("\(upserting: states)", logger: logger) }
+            return
+        }
+        // One statement per batch, the folded states included. Arrays cannot hold NULL through the
+        // driver, so nullable columns travel as text with a flag.
         try await connection.query("""
+            WITH states AS (\(upserting: states))
             INSERT INTO \(unescaped: schema).entries (position, recorded_at, actor, article_id, headline, stream_id, stream_version, event_type, action, summary, details, command_id)
             SELECT position, recorded_at, actor, NULLIF(article_id, '')::uuid, CASE WHEN has_headline THEN headline END, stream_id, stream_version, event_type, action, summary, details::jsonb, command_id
             FROM unnest(\(rows.positions)::bigint[], \(rows.recordedAt)::timestamptz[], \(rows.actors)::text[], \(rows.articleIDs)::text[], \(rows.headlines)::text[],

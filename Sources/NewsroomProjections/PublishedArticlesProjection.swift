@@ -41,7 +41,7 @@ public struct PublishedArticlesProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let changed = try await ArticleStates(schema: schema).fold(events, on: connection, logger: logger)
+        let (changed, _, states) = try await ArticleStates(schema: schema).stepsLeavingWrite(events, on: connection, logger: logger)
         guard !changed.isEmpty else { return }
         // A slug belongs to the last article in the batch that took it.
         var owner: [String: UUID] = [:]
@@ -74,17 +74,16 @@ public struct PublishedArticlesProjection: Projection {
             documents.append(NinjsDocument.json(NinjsDocument.make(a, id: item.id, version: item.version)))
         }
         let claimed = owner.keys.sorted()
+        // One statement per batch: the folded states, the slugs, the articles gone from the site
+        // (never one of the rows inserted, so no row is touched twice) and the rows. The large
+        // columns travel as arrays beside the rest: inside the rows' JSON, the body would be
+        // parsed as JSON and the ninjs document parsed, printed and parsed again.
         try await connection.query("""
-            INSERT INTO \(unescaped: schema).slugs (slug, article_id) SELECT * FROM unnest(\(claimed)::text[], \(claimed.map { owner[$0]! })::uuid[])
-            ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id
-            """, logger: logger)
-        if !offSite.isEmpty {
-            try await connection.query("DELETE FROM \(unescaped: schema).articles WHERE article_id = ANY(\(offSite))", logger: logger)
-        }
-        guard !rows.isEmpty else { return }
-        // The large columns travel as arrays beside the rest: inside the rows' JSON, the body
-        // would be parsed as JSON and the ninjs document parsed, printed and parsed again.
-        try await connection.query("""
+            WITH states AS (\(upserting: states)),
+            slugs AS (
+                INSERT INTO \(unescaped: schema).slugs (slug, article_id) SELECT * FROM unnest(\(claimed)::text[], \(claimed.map { owner[$0]! })::uuid[])
+                ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id),
+            gone AS (DELETE FROM \(unescaped: schema).articles WHERE article_id = ANY(\(offSite)))
             INSERT INTO \(unescaped: schema).articles
             SELECT r.article_id, r.slug, r.headline, r.summary, large.body, r.reporters, r.wire_source, r.editor, r.dateline, r.lead_image,
                    r.section, r.tags, r.language, r.first_published_at, r.last_updated_at, r.visible_from, r.embargoed_until, r.corrections,
