@@ -105,34 +105,32 @@ public struct EventStore: Sendable {
 
     /// Up to `limit` events after `position`, in log order, never past a transaction still running.
     public func readAll(after position: LogPosition, limit: Int = 1000) async throws -> [RecordedEvent] {
-        do {
-            return try await client.withConnection { connection in
-                try await Self.readAll(on: connection, after: position, limit: limit, logger: logger)
-            }
-        } catch {
-            throw EventStoreError.from(error)
-        }
+        try await read(ReadAllStatement(after: position, limit: limit))
     }
 
     /// The same read, except that when nothing is readable yet the server waits for it, looking
     /// again every `poll`, and answers as soon as something is, or empty after `wait`.
     public func readAll(after position: LogPosition, limit: Int, waitingUpTo wait: Duration, checkingEvery poll: Duration) async throws -> [RecordedEvent] {
+        try await read(WaitingReadStatement(read: ReadAllStatement(after: position, limit: limit), wait: wait, poll: poll))
+    }
+
+    private func read<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [RecordedEvent] where Statement.Row == RecordedEvent {
         do {
-            return try await client.withConnection { connection in
-                var events: [RecordedEvent] = []
-                for try await event in try await connection.execute(WaitingReadStatement(after: position, limit: limit, wait: wait, poll: poll), logger: logger) { events.append(event) }
-                return events
-            }
+            return try await client.withConnection { connection in try await Self.collect(statement, on: connection, logger: logger) }
         } catch {
             throw EventStoreError.from(error)
         }
     }
 
+    private static func collect<Statement: PostgresPreparedStatement>(_ statement: Statement, on connection: PostgresConnection, logger: Logger) async throws -> [RecordedEvent] where Statement.Row == RecordedEvent {
+        var events: [RecordedEvent] = []
+        for try await event in try await connection.execute(statement, logger: logger) { events.append(event) }
+        return events
+    }
+
     /// The same read on a given connection, for callers that hold a transaction (projection runners).
     public static func readAll(on connection: PostgresConnection, after position: LogPosition, limit: Int, logger: Logger) async throws -> [RecordedEvent] {
-        var events: [RecordedEvent] = []
-        for try await event in try await connection.execute(ReadAllStatement(after: position, limit: limit), logger: logger) { events.append(event) }
-        return events
+        try await collect(ReadAllStatement(after: position, limit: limit), on: connection, logger: logger)
     }
 
     /// The log read every reader uses (`ReadAllStatement`) with its parameters bound, to EXPLAIN.

@@ -38,16 +38,12 @@ struct WaitingReadStatement: PostgresPreparedStatement {
     static let sql = "SELECT * FROM read_events_waiting($1::text, $2::bigint, $3::integer, $4::integer, $5::integer)"
     typealias Row = RecordedEvent
 
-    var after: LogPosition
-    var limit: Int
+    var read: ReadAllStatement
     var wait: Duration
     var poll: Duration
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(String(after.transactionID))
-        bindings.append(after.position)
-        bindings.append(Int32(clamping: limit))
+        var bindings = try read.makeBindings()
         bindings.append(Int32(clamping: Int64(wait / .milliseconds(1))))
         bindings.append(Int32(clamping: Int64(poll / .milliseconds(1))))
         return bindings

@@ -31,9 +31,12 @@ struct ArticleStates {
         var after: Article
     }
 
-    /// Folds the batch's article events into the stored states; returns the articles that changed.
+    /// Folds the batch's article events into the stored states, writing them in a statement of
+    /// their own; returns the articles that changed.
     func fold(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws -> [Changed] {
-        try await steps(events, on: connection, logger: logger).changed
+        let (changed, _, rows) = try await stepsLeavingWrite(events, on: connection, logger: logger)
+        if !rows.ids.isEmpty { try await connection.query("\(upserting: rows)", logger: logger) }
+        return changed
     }
 
     /// The folded states a batch must store, column by column.
@@ -42,17 +45,11 @@ struct ArticleStates {
         var ids: [UUID] = [], states: [String] = [], versions: [Int] = [], updatedAt: [Date] = []
     }
 
-    /// The batch folded in memory: one read of the states it touches, one write of those that
-    /// changed, whatever the batch's size (a statement per event made rebuilds crawl).
-    func steps(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step]) {
-        let (changed, steps, rows) = try await stepsLeavingWrite(events, on: connection, logger: logger)
-        if !rows.ids.isEmpty { try await connection.query("\(upserting: rows)", logger: logger) }
-        return (changed, steps)
-    }
-
-    /// The same fold, leaving the states' write to the caller, who sends it inside its own
-    /// statement (`\(upserting: rows)` in a WITH): one round trip fewer per batch. The write
-    /// must happen in the batch's transaction.
+    /// The batch folded in memory: one read of the states it touches, whatever the batch's size
+    /// (a statement per event made rebuilds crawl), each article event with the article right
+    /// after it. The states' write is left to the caller, who sends it inside its own statement
+    /// (`\(upserting: rows)` in a WITH): one round trip fewer per batch. The write must happen in
+    /// the batch's transaction.
     func stepsLeavingWrite(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step], rows: Rows) {
         let articleEvents = events.compactMap { record in Self.articleID(of: record).map { (record, $0) } }
         guard !articleEvents.isEmpty else { return ([], [], Rows(schema: schema)) }

@@ -63,11 +63,9 @@ public struct ProjectionFollower: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let pool = Task { await client.run() }
         defer { pool.cancel() }
-        let runner = {
-            var runner = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true, batchCommitted: batchCommitted)
-            runner.stateCache = ArticleStateCache()
-            return runner
-        }()
+        var live = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true, batchCommitted: batchCommitted)
+        live.stateCache = ArticleStateCache()
+        let runner = live
         // The follower reads the log once for every read model: each new chunk goes to every
         // model whose catch-up is not already under way, and each applies it in its own
         // transaction, whatever the others are doing. A model that missed a chunk (busy, or
@@ -95,16 +93,16 @@ public struct ProjectionFollower: Sendable {
                 if let last = events.last { cursor = last.logPosition }
                 // Decoded once for every model that takes the chunk, when the first one does.
                 var decoded: DecodedArticleEvents?
-                for projection in Projections.all where behind.contains(projection.name) || !events.isEmpty || missed.contains(projection.name) {
-                    let owed = behind.contains(projection.name) || missed.contains(projection.name)
+                for projection in Projections.all {
+                    let fromLog = behind.contains(projection.name) || missed.contains(projection.name)
                     // A read that holds nothing the model folds costs it no transaction (see `Projection.concerns`).
-                    if !owed, !events.contains(where: projection.concerns) { continue }
+                    guard fromLog || events.contains(where: projection.concerns) else { continue }
                     guard running.claim(projection.name) else {
                         // Busy with an earlier chunk: it reads this one from the log once it is free.
                         if !events.isEmpty { missed.insert(projection.name) }
                         continue
                     }
-                    let fromLog = missed.remove(projection.name) != nil || behind.contains(projection.name)
+                    missed.remove(projection.name)
                     if !fromLog, decoded == nil { decoded = DecodedArticleEvents(events) }
                     let shared = decoded
                     group.addTask {
