@@ -59,4 +59,42 @@ struct CachedDecisionTests {
             #expect(article.editor == first)
         }
     }
+
+    @Test("a process that has read the roster drafts in two appends: a slug taken meanwhile gets the next number, a resent draft is recognised, a moved roster is read again")
+    func draftsOnTheCachedRoster() async throws {
+        let room = try await TestNewsroom.make()
+        let (reporter, other) = (room.reporters[0], room.reporters[1])
+        let theirs = try await room.as(other) { try await $0.draft(ArticleFields(headline: "Judul Sama", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        try await TestCluster.withStore(room.db.with(user: reporter)) { store in
+            let warm = Newsroom(store: store)
+            _ = try await warm.draft(ArticleFields(headline: "Pertama", body: "Isi"), slug: nil, commandID: UUID())  // reads the roster
+            // The cached path reserves slugs on the belief that they are new: this one is not.
+            let commandID = UUID()
+            let mine = try await warm.draft(ArticleFields(headline: "Judul Sama", body: "Isi saya"), slug: nil, commandID: commandID)
+            #expect(mine.slug == "judul-sama-2")
+            #expect(mine.result.streamVersion == 1)
+            let again = try await warm.draft(ArticleFields(headline: "Judul Sama", body: "Isi saya"), slug: nil, commandID: commandID)
+            #expect(again.articleID == mine.articleID)
+            #expect(again.slug == "judul-sama-2")
+            #expect(again.result.events.isEmpty)
+            #expect(try await warm.resolve("judul-sama") == theirs)
+            #expect(try await warm.resolve("judul-sama-2") == mine.articleID)
+            // A new slug resent: both appends are recognised as done.
+            let freshID = UUID()
+            let fresh = try await warm.draft(ArticleFields(headline: "Baru Sekali", body: "Isi"), slug: nil, commandID: freshID)
+            let resent = try await warm.draft(ArticleFields(headline: "Baru Sekali", body: "Isi"), slug: nil, commandID: freshID)
+            #expect(fresh.slug == "baru-sekali" && resent.slug == "baru-sekali")
+            #expect(fresh.result.events.count == 1 && resent.result.wasDuplicate)
+            // An explicit slug already taken is refused, as on the full path, and reserves nothing.
+            await #expect(throws: RuleViolation.self) {
+                _ = try await warm.draft(ArticleFields(headline: "Lain", body: "Isi"), slug: "judul-sama", commandID: UUID())
+            }
+            // The roster moves on elsewhere (a reporter promoted): the draft still lands, decided again.
+            _ = try await TestCluster.withStore(room.db) { try await Newsroom(store: $0).changeStaffRole(login: other, role: .editor, commandID: UUID()) }
+            let afterMove = try await warm.draft(ArticleFields(headline: "Sesudah", body: "Isi"), slug: nil, commandID: UUID())
+            #expect(afterMove.slug == "sesudah" && afterMove.result.streamVersion == 1)
+        }
+        let slugs = try await TestCluster.rows(room.db, "SELECT stream_id || ' ' || version FROM streams WHERE stream_type = 'slug'").sorted()
+        #expect(slugs == ["slug-baru-sekali 1", "slug-judul-sama 1", "slug-judul-sama-2 1", "slug-pertama 1", "slug-sesudah 1"])
+    }
 }
