@@ -164,7 +164,7 @@ case "commands":
     let logins = try await Database.withClient(settings, logger: logger) { try await Bench.ensureStaff(Newsroom(store: EventStore(client: $0, logger: logger)), editors: writers) }
     let counts = try await Bench.summed(writers) { writer in
         let login = logins[writer]
-        return try await Database.withClient(settings.with(user: login), logger: logger, maximumConnections: 2) { client in
+        return try await Database.withClient(settings.with(user: login), logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
             let newsroom = Newsroom(store: EventStore(client: client, logger: logger))
             // Articles carry about 20 events in a newsroom: start a fresh one every 20 commands,
             // so the fold stays the size it has in real life. The draft counts as a command.

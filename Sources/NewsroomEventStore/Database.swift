@@ -73,24 +73,36 @@ public struct Database: Sendable {
         cluster.recordSchemaStamp(migrator.stamp + readModelStamp)
     }
 
-    public func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        try await Self.withClient(settings, logger: logger, body)
+    public func withClient<T: Sendable>(onOneEventLoop: Bool = false, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await Self.withClient(settings, logger: logger, onOneEventLoop: onOneEventLoop, body)
     }
 
     /// Runs `body` with a connected pool. A first probe connection turns "nobody is listening"
     /// into a clear error at once, instead of requests queueing while the pool retries.
+    ///
+    /// `onOneEventLoop` suits a body that does one thing at a time, such as a command: the pool,
+    /// its connections and the body then share one event loop thread, and a round trip wakes no
+    /// other thread. A body that works side by side (imports, rebuilds, servers) leaves it off,
+    /// or all of that work would share one thread.
     @discardableResult
     public static func withClient<T: Sendable>(
         _ settings: ConnectionSettings,
         logger: Logger,
         maximumConnections: Int = 20,
+        onOneEventLoop: Bool = false,
         _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
         try await probe(settings, logger: logger)
         var configuration = settings.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
+        guard onOneEventLoop else { return try await run(PostgresClient(configuration: configuration, backgroundLogger: logger), body) }
+        let loop = PostgresClient.defaultEventLoopGroup.next()
+        let client = PostgresClient(configuration: configuration, eventLoopGroup: loop, backgroundLogger: logger)
+        return try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) { try await run(client, body) }
+    }
+
+    private static func run<T: Sendable>(_ client: PostgresClient, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             return try await body(client)

@@ -18,10 +18,11 @@ struct WriteOptions: ParsableArguments {
     }
 }
 
-/// Opens the newsroom as the connecting user, for the length of one command.
-func withNewsroom<T: Sendable>(_ connection: ConnectionOptions, _ body: @Sendable (Newsroom) async throws -> T) async throws -> T {
+/// Opens the newsroom as the connecting user, for the length of one command, on one event loop
+/// unless the command moves an archive (see `Database.withClient(onOneEventLoop:)`).
+func withNewsroom<T: Sendable>(_ connection: ConnectionOptions, onOneEventLoop: Bool = true, _ body: @Sendable (Newsroom) async throws -> T) async throws -> T {
     let database = try await connection.open()
-    return try await database.withClient { client in
+    return try await database.withClient(onOneEventLoop: onOneEventLoop) { client in
         try await body(Newsroom(store: EventStore(client: client, logger: .quiet("newsroom"))))
     }
 }

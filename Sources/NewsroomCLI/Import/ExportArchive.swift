@@ -28,7 +28,7 @@ struct ExportArchive: AsyncParsableCommand {
             } else {
                 handle = FileHandle.standardOutput
             }
-            let count = try await withNewsroom(connection) { newsroom in
+            let count = try await withNewsroom(connection, onOneEventLoop: false) { newsroom in
                 try await ArchiveExporter(store: newsroom.store).export(to: handle)
             }
             if let output {

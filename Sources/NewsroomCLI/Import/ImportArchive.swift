@@ -28,7 +28,7 @@ struct ImportArchive: AsyncParsableCommand {
                 throw ValidationError("FILE \(file): no such readable file.")
             }
             let commandID = try write.resolvedCommandID()
-            let report = try await withNewsroom(connection) { newsroom in
+            let report = try await withNewsroom(connection, onOneEventLoop: false) { newsroom in
                 try await ArchiveImporter(store: newsroom.store).importArchive(atPath: file, commandID: commandID, catchingUp: !noCatchUp)
             }
             if connection.json {
