@@ -1,4 +1,5 @@
 import Foundation
+import NewsroomDomain
 
 /// A stream is one aggregate's history, e.g. `article-<uuid>` or `staff-<login>`.
 public struct StreamID: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -65,7 +66,7 @@ public struct NewEvent: Sendable, Hashable {
     public var schemaVersion: Int
     public var payload: String
 
-    public init(eventID: UUID = UUID(), type: String, schemaVersion: Int = 1, payload: String) {
+    public init(eventID: UUID = UUID.random(), type: String, schemaVersion: Int = 1, payload: String) {
         self.eventID = eventID
         self.type = type
         self.schemaVersion = schemaVersion
