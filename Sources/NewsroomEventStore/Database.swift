@@ -96,6 +96,9 @@ public struct Database: Sendable {
         var configuration = settings.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
         guard onOneEventLoop else { return try await run(PostgresClient(configuration: configuration, backgroundLogger: logger), body) }
+        // A connection above the pool's minimum gets an idle timer each time it is handed back
+        // (a sleeping task, 8% of a command's client time); one command keeps one connection.
+        configuration.options.minimumConnections = min(1, maximumConnections - 1)
         let loop = PostgresClient.defaultEventLoopGroup.next()
         let client = PostgresClient(configuration: configuration, eventLoopGroup: loop, backgroundLogger: logger)
         return try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) { try await run(client, body) }
