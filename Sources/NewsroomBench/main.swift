@@ -181,13 +181,14 @@ case "commands":
     emit(["path": "commands", "writers": writers, "seconds": seconds, "commands": counts, "perSecond": Double(counts) / seconds])
 
 case "appends":
-    // The event store alone: one event per append transaction, each writer on its own stream.
+    // The event store alone: one event per append transaction, each writer on its own stream,
+    // with a client of its own on one event loop, as a command has.
     let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
-    let total = try await Database.withClient(settings, logger: logger, maximumConnections: writers + 1) { client in
-        let store = EventStore(client: client, logger: logger)
-        return try await Bench.summed(writers) { writer in
-            let stream = StreamID("bench-\(writer)-\(UUID())")
+    let total = try await Bench.summed(writers) { writer in
+        try await Database.withClient(settings, logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
+            let store = EventStore(client: client, logger: logger)
+            let stream = StreamID("bench-\(writer)-\(UUID.random())")
             return try await Bench.repeatFor(seconds) { version in
                 _ = try await store.append([NewEvent(type: "ArticleEdited", payload: #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#)], to: stream, streamType: "bench",
                                            expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID.random()), digest: "bench")
