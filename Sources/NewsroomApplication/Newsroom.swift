@@ -120,8 +120,7 @@ public struct Newsroom: Sendable {
         while true {
             slug = Slug.candidate(base, attempt: attempt)
             do {
-                _ = try await handler.handle(SlugDecider.self, command: .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
-                                             commandID: commandID.derived("slug:\(slug)"), context: slug)
+                try await reserve(slug, for: id, commandID: commandID)
                 break
             } catch let violation as RuleViolation where violation.code == .alreadyExists && requested == nil && attempt < 50 {
                 attempt += 1
@@ -146,9 +145,7 @@ public struct Newsroom: Sendable {
         // path decides again on fresh state and gives the answer.
         guard (try? ArticleDecider.decide(command, state: ArticleDecider.initialState, context: context)) != nil else { return nil }
         do {
-            _ = try await handler.handle(SlugDecider.self, command: .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
-                                         commandID: commandID.derived("slug:\(slug)"), context: slug,
-                                         loaded: (SlugDecider.initialState, 0), requiring: rosterVersion, speculative: true)
+            try await reserve(slug, for: id, commandID: commandID, onCachedRoster: rosterVersion)
             let result = try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
                                                   commandID: commandID, context: context,
                                                   loaded: (ArticleDecider.initialState, 0), requiring: rosterVersion, speculative: true)
@@ -156,6 +153,15 @@ public struct Newsroom: Sendable {
         } catch let error as EventStoreError where error.code == .contextChanged {
             return nil
         }
+    }
+
+    /// Takes `slug` for article `id` in its own stream, so that no two articles hold it. With
+    /// `onCachedRoster`, the slug is taken to be new and the roster to be at that version, and
+    /// the append checks both (a `.contextChanged` error when either is not so).
+    private func reserve(_ slug: String, for id: ArticleID, commandID: UUID, onCachedRoster rosterVersion: ContextVersion? = nil) async throws {
+        _ = try await handler.handle(SlugDecider.self, command: .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
+                                     commandID: commandID.derived("slug:\(slug)"), context: slug,
+                                     loaded: rosterVersion.map { _ in (SlugDecider.initialState, 0) }, requiring: rosterVersion, speculative: rosterVersion != nil)
     }
 
     /// The acting login's context from what this process has already read (identity and roster),
@@ -193,8 +199,7 @@ public struct Newsroom: Sendable {
             if article.slug != slug {
                 // Check the rules before taking the slug, then take it, then record the change.
                 _ = try ArticleDecider.decide(command, state: article, context: context)
-                _ = try await handler.handle(SlugDecider.self, command: .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
-                                             commandID: commandID.derived("slug:\(slug)"), context: slug)
+                try await reserve(slug, for: id, commandID: commandID)
             }
         }
         // Taking a slug writes the slug's stream, not the article's: what was loaded still holds.
