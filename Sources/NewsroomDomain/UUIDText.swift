@@ -31,36 +31,38 @@ extension UUID {
     }
 
     /// Reads "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in either case, without the sscanf that
-    /// `UUID(uuidString:)` runs (5% of a rebuild's time).
+    /// `UUID(uuidString:)` runs (5% of a rebuild's time) and without allocating: rebuilds read
+    /// several per event.
     public init?(hexText text: Substring) {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var count = 0
-        var high: UInt8?
-        var index = -1
-        for character in text.utf8 {
-            index += 1
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard character == 0x2D else { return nil }
-                continue
+        let utf8 = text.utf8
+        guard utf8.count == 36 else { return nil }
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &value) { bytes -> Bool in
+            var count = 0
+            var high: UInt8?
+            for (index, character) in utf8.enumerated() {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard character == 0x2D else { return false }
+                    continue
+                }
+                let nibble: UInt8
+                switch character {
+                case 0x30...0x39: nibble = character - 0x30
+                case 0x41...0x46: nibble = character - 0x41 + 10
+                case 0x61...0x66: nibble = character - 0x61 + 10
+                default: return false
+                }
+                if let first = high {
+                    bytes[count] = first << 4 | nibble
+                    count += 1
+                    high = nil
+                } else {
+                    high = nibble
+                }
             }
-            let nibble: UInt8
-            switch character {
-            case 0x30...0x39: nibble = character - 0x30
-            case 0x41...0x46: nibble = character - 0x41 + 10
-            case 0x61...0x66: nibble = character - 0x61 + 10
-            default: return nil
-            }
-            if let first = high {
-                guard count < 16 else { return nil }
-                bytes[count] = first << 4 | nibble
-                count += 1
-                high = nil
-            } else {
-                high = nibble
-            }
+            return count == 16 && high == nil
         }
-        guard count == 16, high == nil, text.utf8.count == 36 else { return nil }
-        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        guard parsed else { return nil }
+        self.init(uuid: value)
     }
 }

@@ -80,13 +80,12 @@ struct ArticleStates {
         // Every writer of these rows takes them in the same order (the ids' bytes), so two batches
         // never wait on each other's rows in a cycle.
         let sorted = changed.values.sorted { $0.id.uuid.precedes($1.id.uuid) }
-        let encoder = JSONEncoder.projection
         var stored: [UUID: Article] = [:]
-        let jsons = try sorted.map { changed in
+        let jsons = sorted.map { changed in
             var state = changed.article
             if !keepsBodies { state.body = "" }
             if cache != nil { stored[changed.id.uuid] = state }
-            return String(decoding: try encoder.encode(state), as: UTF8.self)
+            return ArticleStateJSON.encode(state)
         }
         // The cache keeps them only once the batch commits, whoever sends the write.
         cache?.wrote(stored, in: schema)

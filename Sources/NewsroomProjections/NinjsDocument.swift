@@ -16,7 +16,7 @@ public enum NinjsDocument {
             "pubStatus": "usable",
             "language": a.language,
             "headlines": [["role": "main", "value": a.headline]],
-            "bodies": [["role": "main", "contentType": "text/plain", "charCount": a.body.count, "value": a.body]],
+            "bodies": [["role": "main", "contentType": "text/plain", "charCount": characterCount(a.body), "value": a.body]],
         ]
         if let slug = a.slug { doc["slugline"] = slug; doc["altIds"] = [["role": "slug", "value": slug]] }
         if let first = a.firstPublishedAt ?? a.schedule?.instant { doc["firstCreated"] = Instant.format(first) }
@@ -56,6 +56,23 @@ public enum NinjsDocument {
         if let pick = a.editorsPick { associations.append(reference(pick, name: "editors-pick", rel: "editorsPick")) }
         if !associations.isEmpty { doc["associations"] = associations }
         return doc
+    }
+
+    /// `text.count`, without walking grapheme clusters when the text is ASCII (most bodies are):
+    /// there every byte is a character, except that "\r\n" is one. Counting a body's characters
+    /// was 2% of a rebuild's client time.
+    static func characterCount(_ text: String) -> Int {
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var count = bytes.count
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte == 0x0A && previous == 0x0D { count -= 1 }
+                previous = byte
+            }
+            return count
+        }
+        return (ascii ?? nil) ?? text.count
     }
 
     static func reference(_ item: ArticleReference, name: String, rel: String) -> [String: Any] {

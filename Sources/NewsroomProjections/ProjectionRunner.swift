@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NewsroomEventStore
 import PostgresNIO
+import Synchronization
 
 /// Feeds projections from the log. Each batch is one transaction: it takes the projection's
 /// advisory lock (so two processes never apply the same events), reads after the checkpoint,
@@ -17,6 +18,10 @@ public struct ProjectionRunner: Sendable {
     /// Told after each live batch commits: the schema and the log position its rows now reach.
     /// Rows are visible to readers from that moment (the benchmark times live lag with it).
     public let batchCommitted: (@Sendable (_ schema: String, _ through: LogPosition) -> Void)?
+
+    /// The compression `relaxBatchTransaction` picked on this runner's server, once known;
+    /// shared by the runner's copies.
+    let toastCompression = Remembered<String>()
 
     /// The article states this runner's live batches wrote last (the follower's; see ArticleStateCache).
     var stateCache: ArticleStateCache?
@@ -191,12 +196,19 @@ public struct ProjectionRunner: Sendable {
     /// together, so after a crash both roll back and the batch is applied again. Its large values
     /// (bodies, ninjs, folded states) are compressed with lz4 where the server has it: pglz was a
     /// second of a 77,000-event rebuild.
+    /// The server's answer is kept: reading `pg_settings` for it took about a millisecond of a
+    /// batch.
     func relaxBatchTransaction(on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        if let compression = toastCompression.value {
+            try await connection.query("SELECT set_config('synchronous_commit', 'off', true), set_config('default_toast_compression', \(compression), true)", logger: logger)
+            return
+        }
+        let rows = try await connection.query("""
             SELECT set_config('synchronous_commit', 'off', true),
                    set_config('default_toast_compression', CASE WHEN 'lz4' = ANY(enumvals) THEN 'lz4' ELSE 'pglz' END, true)
             FROM pg_settings WHERE name = 'default_toast_compression'
             """, logger: logger)
+        for try await (_, compression) in rows.decode((String, String).self) { toastCompression.value = compression }
     }
 
     /// Takes the schema's batch lock and reads its checkpoint, refusing a model built by another
@@ -451,5 +463,14 @@ public struct ProjectionRunner: Sendable {
         let rows = try await client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND objid = 0 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", logger: logger)
         for try await count in rows.decode(Int64.self) { return count > 0 }
         return false
+    }
+}
+
+/// A value learned once and shared by every copy of the struct that holds it.
+final class Remembered<Value: Sendable>: Sendable {
+    private let storage = Mutex<Value?>(nil)
+    var value: Value? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
     }
 }

@@ -21,4 +21,17 @@ struct UUIDTextTests {
             #expect(Set(bytes.map { $0[index] }).count > 1, "byte \(index) never changes")
         }
     }
+
+    @Test("hex text reads either case and refuses anything that is not exactly a UUID's 36 characters")
+    func hexText() {
+        let id = UUID(uuidString: "0A1B2C3D-4E5F-4071-8293-A4B5C6D7E8F9")!
+        #expect(UUID(hexText: "0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9") == id)
+        #expect(UUID(hexText: "0A1B2C3D-4E5F-4071-8293-A4B5C6D7E8F9") == id)
+        #expect(UUID(hexText: Substring("article-0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9".dropFirst(8))) == id)
+        for bad in ["", "0a1b2c3d4e5f40718293a4b5c6d7e8f9", "0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f", "0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f90",
+                    "0a1b2c3d-4e5f-4071-8293_a4b5c6d7e8f9", "0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8fg", "0a1b2c3d--4e5f-4071-8293-a4b5c6d7e8f",
+                    "0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8é", "'; DROP TABLE events; --------------"] {
+            #expect(UUID(hexText: Substring(bad)) == nil, "\(bad) was read as a UUID")
+        }
+    }
 }
