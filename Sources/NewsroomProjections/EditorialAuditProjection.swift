@@ -47,20 +47,22 @@ public struct EditorialAuditProjection: Projection {
             var headline: String?
             let action: String
             let summary: String
-            var details: [String: Any] = [:]
+            var details = JSONWriter(capacity: 64)
+            details.open("{")
             if let step = after[record.position] {
                 let event = step.event, article = step.after
                 articleID = step.id.uuid
                 headline = article.headline
                 action = event.action
                 summary = event.summary
-                if case .edited(let fields) = event { details["fields"] = fields.changedFieldNames }
-                if case .corrected(let e) = event { details["fields"] = e.changes.changedFieldNames; details["note"] = e.note }
+                if case .edited(let fields) = event { details.field("fields", fields.changedFieldNames) }
+                if case .corrected(let e) = event { details.field("fields", e.changes.changedFieldNames); details.field("note", e.note) }
                 if case .published = event {
-                    details["reporterByline"] = !article.reporters.isEmpty
-                    details["wireSource"] = article.wireSource ?? NSNull()
+                    details.field("reporterByline", !article.reporters.isEmpty)
+                    details.key("wireSource")
+                    if let source = article.wireSource { details.string(source) } else { details.literal("null") }
                 }
-                if case .publicationScheduled = event { details["reporterByline"] = !article.reporters.isEmpty }
+                if case .publicationScheduled = event { details.field("reporterByline", !article.reporters.isEmpty) }
             } else if record.streamID.rawValue == "staff" {
                 let event = try StaffEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload)
                 switch event {
@@ -71,14 +73,15 @@ public struct EditorialAuditProjection: Projection {
             } else if record.streamID.rawValue == "access-tokens" {
                 switch try AccessTokenEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload) {
                 case .issued(let id, let holder, let label, _):
-                    action = "token-issued"; summary = "issued audit token \(id.uuidString.lowercased()) to \(holder)"; details["label"] = label
+                    action = "token-issued"; summary = "issued audit token \(id.uuidString.lowercased()) to \(holder)"; details.field("label", label)
                 case .revoked(let id):
                     action = "token-revoked"; summary = "revoked audit token \(id.uuidString.lowercased())"
                 }
             } else {
                 continue
             }
-            rows.append(record, articleID: articleID, headline: headline, action: action, summary: summary, details: NinjsDocument.json(details))
+            details.close("}")
+            rows.append(record, articleID: articleID, headline: headline, action: action, summary: summary, details: details.text)
         }
         guard !rows.positions.isEmpty else {
             if !states.ids.isEmpty { try await connection.query("\(upserting: states)", logger: logger) }

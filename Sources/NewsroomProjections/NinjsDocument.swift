@@ -7,55 +7,118 @@ import NewsroomDomain
 public enum NinjsDocument {
     public static func uri(for id: ArticleID) -> String { "urn:newsroom:article:\(id)" }
 
-    public static func make(_ a: Article, id: ArticleID, version: Int) -> [String: Any] {
-        var doc: [String: Any] = [
-            "uri": uri(for: id),
-            "type": "text",
-            "representationType": "full",
-            "version": String(version),
-            "pubStatus": "usable",
-            "language": a.language,
-            "headlines": [["role": "main", "value": a.headline]],
-            "bodies": [["role": "main", "contentType": "text/plain", "charCount": characterCount(a.body), "value": a.body]],
-        ]
-        if let slug = a.slug { doc["slugline"] = slug; doc["altIds"] = [["role": "slug", "value": slug]] }
-        if let first = a.firstPublishedAt ?? a.schedule?.instant { doc["firstCreated"] = Instant.format(first) }
-        if let updated = a.lastUpdatedAt ?? a.firstPublishedAt ?? a.schedule?.instant { doc["versionCreated"] = Instant.format(updated) }
-        if let embargo = a.embargoUntil { doc["embargoedUntil"] = Instant.format(embargo.instant) }
-        if !a.dateline.isEmpty { doc["located"] = a.dateline }
-        var descriptions: [[String: Any]] = []
-        if !a.summary.isEmpty { descriptions.append(["role": "summary", "value": a.summary]) }
-        for correction in a.corrections {
-            descriptions.append(["role": "correction", "value": "\(Instant.format(correction.at)): \(correction.note)"])
-        }
-        if !descriptions.isEmpty { doc["descriptions"] = descriptions }
+    /// The document's JSON text, keys sorted.
+    public static func text(_ a: Article, id: ArticleID, version: Int) -> String {
+        var w = JSONWriter(capacity: a.body.utf8.count + 2048)
+        let firstCreated = a.firstPublishedAt ?? a.schedule?.instant
+        let versionCreated = a.lastUpdatedAt ?? firstCreated
         let reporters = a.reporters.map(\.name)
         var by = reporters.joined(separator: ", ")
         if let source = a.wireSource { by = by.isEmpty ? source : "\(by) / \(source)" }
-        if !by.isEmpty { doc["by"] = by }
-        var people: [[String: Any]] = a.reporters.map { ["name": $0.name, "rel": $0.role] }
-        if let editor = a.editor { people.append(["name": editor, "rel": "editor"]) }
-        if !people.isEmpty { doc["people"] = people }
-        if let source = a.wireSource { doc["infoSources"] = [["name": source, "role": "source"]] }
-        if !a.tags.isEmpty { doc["subjects"] = a.tags.map { ["name": $0, "rel": "tag"] } }
-        if !a.section.isEmpty { doc["genres"] = [["name": a.section]] }
 
-        var associations: [[String: Any]] = []
-        for image in a.images {
-            var descriptions: [[String: Any]] = [["role": "alternative", "value": image.altText]]
-            if let caption = image.caption { descriptions.append(["role": "caption", "value": caption]) }
-            if let credit = image.credit { descriptions.append(["role": "creditline", "value": credit]) }
-            associations.append([
-                "name": image.mediaID, "rel": "image", "uri": "urn:newsroom:media:\(id):\(image.mediaID)", "type": "picture",
-                "renditions": [["name": "original", "href": image.url]], "descriptions": descriptions,
-            ])
+        w.open("{")
+        if let slug = a.slug {
+            w.key("altIds")
+            w.open("[")
+            w.roleValue("slug", slug)
+            w.close("]")
         }
-        for (index, item) in a.related.enumerated() {
-            associations.append(reference(item, name: "related-\(index + 1)", rel: "related"))
+        if !a.images.isEmpty || !a.related.isEmpty || a.editorsPick != nil {
+            w.key("associations")
+            w.open("[")
+            for image in a.images {
+                w.open("{")
+                w.key("descriptions")
+                w.open("[")
+                w.roleValue("alternative", image.altText)
+                if let caption = image.caption { w.roleValue("caption", caption) }
+                if let credit = image.credit { w.roleValue("creditline", credit) }
+                w.close("]")
+                w.field("name", image.mediaID)
+                w.field("rel", "image")
+                w.key("renditions")
+                w.open("[")
+                w.open("{")
+                w.field("href", image.url)
+                w.field("name", "original")
+                w.close("}")
+                w.close("]")
+                w.field("type", "picture")
+                w.field("uri", "urn:newsroom:media:\(id):\(image.mediaID)")
+                w.close("}")
+            }
+            for (index, item) in a.related.enumerated() {
+                w.reference(item, name: "related-\(index + 1)", rel: "related")
+            }
+            if let pick = a.editorsPick { w.reference(pick, name: "editors-pick", rel: "editorsPick") }
+            w.close("]")
         }
-        if let pick = a.editorsPick { associations.append(reference(pick, name: "editors-pick", rel: "editorsPick")) }
-        if !associations.isEmpty { doc["associations"] = associations }
-        return doc
+        w.key("bodies")
+        w.open("[")
+        w.open("{")
+        w.field("charCount", characterCount(a.body))
+        w.field("contentType", "text/plain")
+        w.field("role", "main")
+        w.field("value", a.body)
+        w.close("}")
+        w.close("]")
+        if !by.isEmpty { w.field("by", by) }
+        if !a.summary.isEmpty || !a.corrections.isEmpty {
+            w.key("descriptions")
+            w.open("[")
+            if !a.summary.isEmpty { w.roleValue("summary", a.summary) }
+            for correction in a.corrections {
+                w.roleValue("correction", "\(Instant.format(correction.at)): \(correction.note)")
+            }
+            w.close("]")
+        }
+        w.field("embargoedUntil", a.embargoUntil.map { Instant.format($0.instant) })
+        w.field("firstCreated", firstCreated.map(Instant.format))
+        if !a.section.isEmpty {
+            w.key("genres")
+            w.open("[")
+            w.open("{")
+            w.field("name", a.section)
+            w.close("}")
+            w.close("]")
+        }
+        w.key("headlines")
+        w.open("[")
+        w.roleValue("main", a.headline)
+        w.close("]")
+        if let source = a.wireSource {
+            w.key("infoSources")
+            w.open("[")
+            w.open("{")
+            w.field("name", source)
+            w.field("role", "source")
+            w.close("}")
+            w.close("]")
+        }
+        w.field("language", a.language)
+        if !a.dateline.isEmpty { w.field("located", a.dateline) }
+        if !a.reporters.isEmpty || a.editor != nil {
+            w.key("people")
+            w.open("[")
+            for reporter in a.reporters { w.nameRel(reporter.name, reporter.role) }
+            if let editor = a.editor { w.nameRel(editor, "editor") }
+            w.close("]")
+        }
+        w.field("pubStatus", "usable")
+        w.field("representationType", "full")
+        w.field("slugline", a.slug)
+        if !a.tags.isEmpty {
+            w.key("subjects")
+            w.open("[")
+            for tag in a.tags { w.nameRel(tag, "tag") }
+            w.close("]")
+        }
+        w.field("type", "text")
+        w.field("uri", uri(for: id))
+        w.field("version", String(version))
+        w.field("versionCreated", versionCreated.map(Instant.format))
+        w.close("}")
+        return w.text
     }
 
     /// `text.count`, without walking grapheme clusters when the text is ASCII (most bodies are):
@@ -74,21 +137,41 @@ public enum NinjsDocument {
         }
         return (ascii ?? nil) ?? text.count
     }
+}
 
-    static func reference(_ item: ArticleReference, name: String, rel: String) -> [String: Any] {
-        var object: [String: Any] = ["name": name, "rel": rel, "type": "text", "representationType": "partial",
-                                     "headlines": [["role": "main", "value": item.title]]]
-        if let id = item.articleID {
-            object["uri"] = uri(for: id)
-        } else if let url = item.url {
-            object["uri"] = url
-        } else {
-            object["uri"] = "urn:newsroom:external:\(Slug.make(from: item.title, maxLength: 120))"
-        }
-        return object
+private extension JSONWriter {
+    mutating func roleValue(_ role: String, _ value: String) {
+        open("{")
+        field("role", role)
+        field("value", value)
+        close("}")
     }
 
-    public static func json(_ document: Any) -> String {
-        JSONText.encode(document)
+    mutating func nameRel(_ name: String, _ rel: String) {
+        open("{")
+        field("name", name)
+        field("rel", rel)
+        close("}")
+    }
+
+    /// Another article, ours (by its uri) or outside (by its url, else a uri made from its title).
+    mutating func reference(_ item: ArticleReference, name: String, rel: String) {
+        open("{")
+        key("headlines")
+        open("[")
+        roleValue("main", item.title)
+        close("]")
+        field("name", name)
+        field("rel", rel)
+        field("representationType", "partial")
+        field("type", "text")
+        if let id = item.articleID {
+            field("uri", NinjsDocument.uri(for: id))
+        } else if let url = item.url {
+            field("uri", url)
+        } else {
+            field("uri", "urn:newsroom:external:\(Slug.make(from: item.title, maxLength: 120))")
+        }
+        close("}")
     }
 }

@@ -45,7 +45,11 @@ public struct PublishedArticlesProjection: Projection {
         guard !changed.isEmpty else { return }
         // A slug belongs to the last article in the batch that took it.
         var owner: [String: UUID] = [:]
-        var offSite: [UUID] = [], rows: [[String: Any]] = [], bodies: [String] = [], documents: [String] = []
+        var offSite: [UUID] = [], bodies: [String] = [], documents: [String] = []
+        // The rows' small columns, as the JSON array jsonb_populate_recordset reads (a member
+        // left out is NULL).
+        var rows = JSONWriter(capacity: changed.count * 1024)
+        rows.open("[")
         for item in changed {
             let a = item.article
             let id = item.id.uuid
@@ -55,24 +59,11 @@ public struct PublishedArticlesProjection: Projection {
                 offSite.append(id)
                 continue
             }
-            func instant(_ date: Date?) -> Any { date.map { Instant.format($0) as Any } ?? NSNull() }
-            func reference(_ r: ArticleReference) -> [String: Any] { ["title": r.title, "articleId": r.articleID?.description ?? "", "url": r.url ?? ""] }
-            rows.append([
-                "article_id": id.uuidString, "slug": slug, "headline": a.headline, "summary": a.summary,
-                "reporters": a.reporters.map { ["name": $0.name, "role": $0.role] }, "wire_source": a.wireSource ?? NSNull(), "editor": a.editor ?? NSNull(),
-                "dateline": a.dateline,
-                "lead_image": a.images.first.map { ["mediaId": $0.mediaID, "url": $0.url, "alt": $0.altText, "caption": $0.caption ?? "", "credit": $0.credit ?? ""] as Any } ?? NSNull(),
-                "section": a.section, "tags": a.tags, "language": a.language,
-                "first_published_at": instant(a.firstPublishedAt ?? a.schedule?.instant),
-                "last_updated_at": instant(a.lastUpdatedAt ?? a.firstPublishedAt ?? a.schedule?.instant),
-                "visible_from": instant(visibleFrom), "embargoed_until": instant(a.embargoUntil?.instant),
-                "corrections": a.corrections.map { ["note": $0.note, "at": Instant.format($0.at), "fields": $0.fields] as [String: Any] },
-                "editors_pick": a.editorsPick.map { reference($0) as Any } ?? NSNull(), "related": a.related.map(reference),
-                "version": item.version,
-            ])
+            rows.row(a, id: item.id, slug: slug, visibleFrom: visibleFrom, version: item.version)
             bodies.append(a.body)
-            documents.append(NinjsDocument.json(NinjsDocument.make(a, id: item.id, version: item.version)))
+            documents.append(NinjsDocument.text(a, id: item.id, version: item.version))
         }
+        rows.close("]")
         let claimed = owner.keys.sorted()
         // One statement per batch: the folded states, the slugs, the articles gone from the site
         // (never one of the rows inserted, so no row is touched twice) and the rows. The large
@@ -88,7 +79,7 @@ public struct PublishedArticlesProjection: Projection {
             SELECT r.article_id, r.slug, r.headline, r.summary, large.body, r.reporters, r.wire_source, r.editor, r.dateline, r.lead_image,
                    r.section, r.tags, r.language, r.first_published_at, r.last_updated_at, r.visible_from, r.embargoed_until, r.corrections,
                    r.editors_pick, r.related, r.version, large.ninjs::jsonb
-            FROM jsonb_populate_recordset(NULL::\(unescaped: schema).articles, \(NinjsDocument.json(rows))::jsonb) WITH ORDINALITY AS r
+            FROM jsonb_populate_recordset(NULL::\(unescaped: schema).articles, \(rows.text)::jsonb) WITH ORDINALITY AS r
             JOIN unnest(\(bodies)::text[], \(documents)::text[]) WITH ORDINALITY AS large(body, ninjs, ordinality) USING (ordinality)
             ON CONFLICT (article_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline, summary = excluded.summary,
                 body = excluded.body, reporters = excluded.reporters, wire_source = excluded.wire_source, editor = excluded.editor,
@@ -97,5 +88,71 @@ public struct PublishedArticlesProjection: Projection {
                 visible_from = excluded.visible_from, embargoed_until = excluded.embargoed_until, corrections = excluded.corrections,
                 editors_pick = excluded.editors_pick, related = excluded.related, version = excluded.version, ninjs = excluded.ninjs
             """, logger: logger)
+    }
+}
+
+private extension JSONWriter {
+    /// An article's row in the published model, but for its body and ninjs document.
+    mutating func row(_ a: Article, id: ArticleID, slug: String, visibleFrom: Date, version: Int) {
+        let firstPublished = a.firstPublishedAt ?? a.schedule?.instant
+        open("{")
+        field("article_id", id.description)
+        field("slug", slug)
+        field("headline", a.headline)
+        field("summary", a.summary)
+        key("reporters")
+        open("[")
+        for reporter in a.reporters {
+            open("{")
+            field("name", reporter.name)
+            field("role", reporter.role)
+            close("}")
+        }
+        close("]")
+        field("wire_source", a.wireSource)
+        field("editor", a.editor)
+        field("dateline", a.dateline)
+        if let image = a.images.first {
+            key("lead_image")
+            open("{")
+            field("alt", image.altText)
+            field("caption", image.caption ?? "")
+            field("credit", image.credit ?? "")
+            field("mediaId", image.mediaID)
+            field("url", image.url)
+            close("}")
+        }
+        field("section", a.section)
+        field("tags", a.tags)
+        field("language", a.language)
+        field("first_published_at", firstPublished.map(Instant.format))
+        field("last_updated_at", (a.lastUpdatedAt ?? firstPublished).map(Instant.format))
+        field("visible_from", Instant.format(visibleFrom))
+        field("embargoed_until", a.embargoUntil.map { Instant.format($0.instant) })
+        key("corrections")
+        open("[")
+        for correction in a.corrections {
+            open("{")
+            field("at", Instant.format(correction.at))
+            field("fields", correction.fields)
+            field("note", correction.note)
+            close("}")
+        }
+        close("]")
+        if let pick = a.editorsPick { key("editors_pick"); reference(pick) }
+        key("related")
+        open("[")
+        for related in a.related { reference(related) }
+        close("]")
+        field("version", version)
+        close("}")
+    }
+
+    mutating func reference(_ r: ArticleReference) {
+        open("{")
+        field("articleId", r.articleID?.description ?? "")
+        field("title", r.title)
+        field("url", r.url ?? "")
+        close("}")
     }
 }
