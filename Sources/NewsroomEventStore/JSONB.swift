@@ -143,45 +143,6 @@ public enum JSONB {
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 { index += 1; continue }
-            func continuation(_ offset: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
-                index + offset < count && range.contains(bytes[index + offset])
-            }
-            switch lead {
-            case 0xC2...0xDF:
-                guard continuation(1) else { return false }
-                index += 2
-            case 0xE0:
-                guard continuation(1, 0xA0...0xBF), continuation(2) else { return false }
-                index += 3
-            case 0xE1...0xEC, 0xEE...0xEF:
-                guard continuation(1), continuation(2) else { return false }
-                index += 3
-            case 0xED:
-                guard continuation(1, 0x80...0x9F), continuation(2) else { return false }
-                index += 3
-            case 0xF0:
-                guard continuation(1, 0x90...0xBF), continuation(2), continuation(3) else { return false }
-                index += 4
-            case 0xF1...0xF3:
-                guard continuation(1), continuation(2), continuation(3) else { return false }
-                index += 4
-            case 0xF4:
-                guard continuation(1, 0x80...0x8F), continuation(2), continuation(3) else { return false }
-                index += 4
-            default:
-                return false
-            }
-        }
-        return true
-    }
-
     struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
@@ -288,66 +249,64 @@ public enum JSONB {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[textStart..<index]), as: UTF8.self)
         }
 
+        /// Plain bytes are copied in runs and validated once, by the standard library: bodies
+        /// of several kilobytes with an escaped newline in every paragraph are the common case.
         mutating func string() throws(JSONBParseError) -> String {
             index += 1
-            let start = index
-            // Fast path: no escapes, so the bytes are the string once they are valid UTF-8.
+            var runStart = index
+            var out: [UInt8]?  // the unescaped text, once an escape has been met
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == 0x22 {
-                    let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                    guard JSONB.isValidUTF8(slice) else { throw fail("the JSON text is not valid UTF-8") }
+                    let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
+                    let text: String?
+                    if var unescaped = out {
+                        unescaped.append(contentsOf: run)
+                        text = String(validating: unescaped, as: UTF8.self)
+                    } else {
+                        text = String(validating: run, as: UTF8.self)
+                    }
+                    guard let text else { throw fail("the JSON text is not valid UTF-8") }
                     index += 1
-                    return String(decoding: slice, as: UTF8.self)
+                    return text
                 }
-                if byte == 0x5C { break }
                 if byte < 0x20 { throw fail("a control character must be escaped inside a JSON string") }
+                guard byte == 0x5C else {
+                    index += 1
+                    continue
+                }
+                if out == nil { out = []; out!.reserveCapacity(bytes.count - runStart) }
+                out!.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
-            }
-            var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case 0x22:
-                    guard out.withUnsafeBufferPointer(JSONB.isValidUTF8) else { throw fail("the JSON text is not valid UTF-8") }
-                    index += 1
-                    return String(decoding: out, as: UTF8.self)
-                case 0x5C:
-                    index += 1
-                    guard index < bytes.count else { throw fail("the JSON string ends inside an escape") }
-                    let escape = bytes[index]
-                    index += 1
-                    switch escape {
-                    case 0x22, 0x5C, 0x2F: out.append(escape)
-                    case 0x62: out.append(0x08)
-                    case 0x66: out.append(0x0C)
-                    case 0x6E: out.append(0x0A)
-                    case 0x72: out.append(0x0D)
-                    case 0x74: out.append(0x09)
-                    case 0x75:
-                        var scalar = try hex4()
-                        if (0xD800...0xDBFF).contains(scalar) {
-                            guard index + 1 < bytes.count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else {
-                                throw fail("a \\u escape holds half of a surrogate pair")
-                            }
-                            index += 2
-                            let low = try hex4()
-                            guard (0xDC00...0xDFFF).contains(low) else { throw fail("a \\u escape holds half of a surrogate pair") }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else if (0xDC00...0xDFFF).contains(scalar) {
+                guard index < bytes.count else { throw fail("the JSON string ends inside an escape") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case 0x22, 0x5C, 0x2F: out!.append(escape)
+                case 0x62: out!.append(0x08)
+                case 0x66: out!.append(0x0C)
+                case 0x6E: out!.append(0x0A)
+                case 0x72: out!.append(0x0D)
+                case 0x74: out!.append(0x09)
+                case 0x75:
+                    var scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else {
                             throw fail("a \\u escape holds half of a surrogate pair")
                         }
-                        guard scalar != 0 else { throw fail("\\u0000 cannot be stored (PostgreSQL's jsonb refuses NUL)") }
-                        out += String(Unicode.Scalar(scalar)!).utf8
-                    default:
-                        throw fail("unknown escape in a JSON string")
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("a \\u escape holds half of a surrogate pair") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw fail("a \\u escape holds half of a surrogate pair")
                     }
-                case 0..<0x20:
-                    throw fail("a control character must be escaped inside a JSON string")
+                    guard scalar != 0 else { throw fail("\\u0000 cannot be stored (PostgreSQL's jsonb refuses NUL)") }
+                    out! += String(Unicode.Scalar(scalar)!).utf8
                 default:
-                    out.append(byte)
-                    index += 1
+                    throw fail("unknown escape in a JSON string")
                 }
+                runStart = index
             }
             throw fail("the JSON string is not closed")
         }

@@ -12,12 +12,14 @@ struct DecodedArticleEvents: Sendable {
 
     @TaskLocal static var current: DecodedArticleEvents?
 
-    /// Decodes the article events of `events`. One that does not decode is left out: the model
-    /// that reaches it decodes it itself and reports the error in its own batch.
+    /// Decodes the article events of `events`, with the jsonb parser rather than `JSONDecoder`.
+    /// One that does not decode is left out: the model that reaches it decodes it itself, with
+    /// `JSONDecoder`, and reports the error in its own batch.
     init(_ events: [RecordedEvent]) {
         byPosition.reserveCapacity(events.count)
+        let decoder = JSONBDecoder()
         for record in events where ArticleStates.articleID(of: record) != nil {
-            if let event = try? ArticleEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload) {
+            if let event = try? ArticleEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload, using: decoder) {
                 byPosition[record.position] = event
             }
         }

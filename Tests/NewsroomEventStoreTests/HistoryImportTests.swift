@@ -52,6 +52,25 @@ struct HistoryImportTests {
             do { _ = try JSONB.parse(text) } catch { #expect(error.reason.contains(reason), "\(text): \(error.reason)") }
         }
         #expect(throws: JSONBParseError.self) { try JSONB.parse([0x22, 0xFF, 0xFE, 0x22]) }
+        // Malformed UTF-8 (RFC 3629) in a string, with and without an escape before it: an
+        // overlong "/", an encoded surrogate, a code point above U+10FFFF, a lone continuation
+        // byte, a truncated sequence.
+        for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82]] {
+            for prefix: [UInt8] in [Array("kata ".utf8), Array(#"kata\n "#.utf8)] {
+                let text = [0x22] + prefix + bad + Array(" akhir".utf8) + [0x22]
+                do {
+                    _ = try JSONB.parse(text)
+                    Issue.record("\(text) was read as a string")
+                } catch {
+                    #expect(error.reason.contains("UTF-8"), "\(text): \(error.reason)")
+                }
+            }
+        }
+        // Well-formed text of every length reads back as itself, escaped or not.
+        for good in ["é", "Ĵ", "😀", "\u{10FFFF}", "\u{2028}", "kata é 😀 akhir"] {
+            #expect(try JSONB.parse(Array("\"\(good)\"".utf8)) == .string(good))
+            #expect(try JSONB.parse(Array("\"\\n\(good)\"".utf8)) == .string("\n" + good))
+        }
     }
 
     @Test("timestamps: epoch text and timestamptz text equal PostgreSQL's for instants around and before 1970")
