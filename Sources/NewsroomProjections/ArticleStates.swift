@@ -25,7 +25,7 @@ struct ArticleStates {
 
     /// One article event with the article as it stood right after it.
     struct Step {
-        var record: RecordedEvent
+        var position: Int64
         var id: ArticleID
         var event: ArticleEvent
         var after: Article
@@ -47,10 +47,11 @@ struct ArticleStates {
 
     /// The batch folded in memory: one read of the states it touches, whatever the batch's size
     /// (a statement per event made rebuilds crawl), each article event with the article right
-    /// after it. The states' write is left to the caller, who sends it inside its own statement
+    /// after it (only when `keepingSteps`: a model that needs no more than the last state saves
+    /// a copy of the article per event). The states' write is left to the caller, who sends it inside its own statement
     /// (`\(upserting: rows)` in a WITH): one round trip fewer per batch. The write must happen in
     /// the batch's transaction.
-    func stepsLeavingWrite(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step], rows: Rows) {
+    func stepsLeavingWrite(_ events: [RecordedEvent], keepingSteps: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step], rows: Rows) {
         let articleEvents = events.compactMap { record in Self.articleID(of: record).map { (record, $0) } }
         guard !articleEvents.isEmpty else { return ([], [], Rows(schema: schema)) }
         // An article whose first event here is its stream's first has no state yet; the live
@@ -69,13 +70,13 @@ struct ArticleStates {
         }
         var changed: [UUID: Changed] = [:]
         var steps: [Step] = []
-        steps.reserveCapacity(articleEvents.count)
+        if keepingSteps { steps.reserveCapacity(articleEvents.count) }
         for (record, id) in articleEvents {
             let event = try DecodedArticleEvents.event(of: record)
             let next = ArticleDecider.evolve(states[id] ?? ArticleDecider.initialState, event)
             states[id] = next
             changed[id] = Changed(id: ArticleID(id), article: next, version: record.streamVersion, updatedAt: record.recordedAt)
-            steps.append(Step(record: record, id: ArticleID(id), event: event, after: next))
+            if keepingSteps { steps.append(Step(position: record.position, id: ArticleID(id), event: event, after: next)) }
         }
         // Every writer of these rows takes them in the same order (the ids' bytes), so two batches
         // never wait on each other's rows in a cycle.

@@ -38,9 +38,9 @@ public struct EditorialAuditProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         // Article rows need the article as it stood right after each event: fold the batch once.
-        let (_, steps, states) = try await ArticleStates(schema: schema, keepsBodies: false).stepsLeavingWrite(events, on: connection, logger: logger)
-        var after: [Int64: ArticleStates.Step] = [:]
-        for step in steps { after[step.record.position] = step }
+        let (_, steps, states) = try await ArticleStates(schema: schema, keepsBodies: false).stepsLeavingWrite(events, keepingSteps: true, on: connection, logger: logger)
+        // The steps follow the events' order: one cursor walks both.
+        var nextStep = steps.startIndex
         var rows = Rows()
         for record in events {
             var articleID: UUID?
@@ -49,7 +49,9 @@ public struct EditorialAuditProjection: Projection {
             let summary: String
             var details = JSONWriter(capacity: 64)
             details.open("{")
-            if let step = after[record.position] {
+            if nextStep < steps.endIndex, steps[nextStep].position == record.position {
+                let step = steps[nextStep]
+                nextStep += 1
                 let event = step.event, article = step.after
                 articleID = step.id.uuid
                 headline = article.headline

@@ -351,7 +351,9 @@ public struct ProjectionRunner: Sendable {
                     try await connection.query("ROLLBACK", logger: logger)
                     return false
                 }
-                let unseen = events.filter { $0.logPosition > position }
+                // The events are in log order: when the first is unseen, all are (a rebuild's
+                // every batch), and the read is handed on without copying it.
+                let unseen = (events.first.map { $0.logPosition > position } ?? true) ? events : events.filter { $0.logPosition > position }
                 let cached = stateCache.map { ArticleStateCache.Batch(cache: $0, schema: schema, checkpoint: position) }
                 try await ArticleStateCache.$batch.withValue(cached) {
                     try await DecodedArticleEvents.$current.withValue(decoded) {
