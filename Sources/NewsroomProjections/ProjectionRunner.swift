@@ -308,11 +308,14 @@ public struct ProjectionRunner: Sendable {
     }
 
     /// Builds the projection's secondary indexes in `schema` (those it has already are kept).
+    /// Each on its own connection, side by side: one after another, the audit's four took a
+    /// quarter of a second of a 77,000-event rebuild with the other core idle.
     func createIndexes(_ projection: any Projection, schema: String) async throws {
-        let statements = projection.indexes(in: schema)
-        guard !statements.isEmpty else { return }
-        try await client.withConnection { connection in
-            for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sql in projection.indexes(in: schema) {
+                group.addTask { try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+            }
+            try await group.waitForAll()
         }
     }
 
