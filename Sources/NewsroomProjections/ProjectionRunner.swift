@@ -262,9 +262,10 @@ public struct ProjectionRunner: Sendable {
     public func rebuild(_ projections: [any Projection], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> Int {
         // The total is only for reporting progress: without a listener, the log is not counted.
         let total = progress == nil ? 0 : try await eventCount()
-        var resumedFrom: [LogPosition] = []
-        for projection in projections {
-            resumedFrom.append(try await prepareShadow(projection))
+        // Each model's shadow, and later its swap, is its own schema and transaction: side by side.
+        let resumedFrom = try await withThrowingTaskGroup(of: LogPosition.self) { group in
+            for projection in projections { group.addTask { try await prepareShadow(projection) } }
+            return try await group.reduce(into: [LogPosition]()) { $0.append($1) }
         }
         let store = EventStore(client: client, logger: logger)
         var done = 0
@@ -300,11 +301,10 @@ public struct ProjectionRunner: Sendable {
             }
             try await group.waitForAll()
         }
-        var covered = 0
-        for projection in projections {
-            covered = max(covered, try await swapIn(projection))
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for projection in projections { group.addTask { try await swapIn(projection) } }
+            return try await group.reduce(0, max)
         }
-        return covered
     }
 
     /// Builds the projection's secondary indexes in `schema` (those it has already are kept).
