@@ -254,15 +254,16 @@ public enum JSONB {
         mutating func string() throws(JSONBParseError) -> String {
             index += 1
             var runStart = index
-            var out: [UInt8]?  // the unescaped text, once an escape has been met
+            var escaped = false
+            var out: [UInt8] = []  // the unescaped text, once an escape has been met
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == 0x22 {
                     let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
                     let text: String?
-                    if var unescaped = out {
-                        unescaped.append(contentsOf: run)
-                        text = String(validating: unescaped, as: UTF8.self)
+                    if escaped {
+                        out.append(contentsOf: run)
+                        text = String(validating: out, as: UTF8.self)
                     } else {
                         text = String(validating: run, as: UTF8.self)
                     }
@@ -275,19 +276,22 @@ public enum JSONB {
                     index += 1
                     continue
                 }
-                if out == nil { out = []; out!.reserveCapacity(bytes.count - runStart) }
-                out!.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                if !escaped {
+                    escaped = true
+                    out.reserveCapacity(bytes.count - runStart)
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
                 guard index < bytes.count else { throw fail("the JSON string ends inside an escape") }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case 0x22, 0x5C, 0x2F: out!.append(escape)
-                case 0x62: out!.append(0x08)
-                case 0x66: out!.append(0x0C)
-                case 0x6E: out!.append(0x0A)
-                case 0x72: out!.append(0x0D)
-                case 0x74: out!.append(0x09)
+                case 0x22, 0x5C, 0x2F: out.append(escape)
+                case 0x62: out.append(0x08)
+                case 0x66: out.append(0x0C)
+                case 0x6E: out.append(0x0A)
+                case 0x72: out.append(0x0D)
+                case 0x74: out.append(0x09)
                 case 0x75:
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar) {
@@ -302,7 +306,7 @@ public enum JSONB {
                         throw fail("a \\u escape holds half of a surrogate pair")
                     }
                     guard scalar != 0 else { throw fail("\\u0000 cannot be stored (PostgreSQL's jsonb refuses NUL)") }
-                    out! += String(Unicode.Scalar(scalar)!).utf8
+                    out += String(Unicode.Scalar(scalar)!).utf8
                 default:
                     throw fail("unknown escape in a JSON string")
                 }

@@ -62,15 +62,7 @@ private extension JSONWriter {
         open("[")
         for related in a.related { reference(related) }
         close("]")
-        key("reporters")
-        open("[")
-        for entry in a.reporters {
-            open("{")
-            field("name", entry.name)
-            field("role", entry.role)
-            close("}")
-        }
-        close("]")
+        field("reporters", a.reporters)
         field("reviewNote", a.reviewNote)
         if let schedule = a.schedule { key("schedule"); zoned(schedule, finite: &finite) }
         field("section", a.section)

@@ -46,11 +46,11 @@ struct ArticleStates {
     }
 
     /// The batch folded in memory: one read of the states it touches, whatever the batch's size
-    /// (a statement per event made rebuilds crawl), each article event with the article right
-    /// after it (only when `keepingSteps`: a model that needs no more than the last state saves
-    /// a copy of the article per event). The states' write is left to the caller, who sends it inside its own statement
-    /// (`\(upserting: rows)` in a WITH): one round trip fewer per batch. The write must happen in
-    /// the batch's transaction.
+    /// (a statement per event made rebuilds crawl), and, when `keepingSteps`, each article event
+    /// with the article right after it (a model that needs only the last states saves a copy of
+    /// the article per event). The states' write is left to the caller, who sends it inside its
+    /// own statement (`\(upserting: rows)` in a WITH): one round trip fewer per batch. The write
+    /// must happen in the batch's transaction.
     func stepsLeavingWrite(_ events: [RecordedEvent], keepingSteps: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step], rows: Rows) {
         let articleEvents = events.compactMap { record in Self.articleID(of: record).map { (record, $0) } }
         guard !articleEvents.isEmpty else { return ([], [], Rows(schema: schema)) }

@@ -1,4 +1,5 @@
 import Foundation
+import NewsroomDomain
 import NewsroomEventStore
 
 /// Writes JSON straight into UTF-8 bytes, member by member, for the documents a rebuild writes
@@ -72,6 +73,20 @@ struct JSONWriter {
         key(name)
         open("[")
         for value in values { string(value) }
+        close("]")
+    }
+
+    /// A byline as `[{"name", "role"}]`: the shape of `BylineEntry` in a folded state, and of the
+    /// published model's `reporters` column.
+    mutating func field(_ name: StaticString, _ entries: [BylineEntry]) {
+        key(name)
+        open("[")
+        for entry in entries {
+            open("{")
+            field("name", entry.name)
+            field("role", entry.role)
+            close("}")
+        }
         close("]")
     }
 

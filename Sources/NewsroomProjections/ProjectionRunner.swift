@@ -195,9 +195,8 @@ public struct ProjectionRunner: Sendable {
     /// A read model's batch commits without waiting for the disk: rows and checkpoint commit
     /// together, so after a crash both roll back and the batch is applied again. Its large values
     /// (bodies, ninjs, folded states) are compressed with lz4 where the server has it: pglz was a
-    /// second of a 77,000-event rebuild.
-    /// The server's answer is kept: reading `pg_settings` for it took about a millisecond of a
-    /// batch.
+    /// second of a 77,000-event rebuild. Whether it has lz4 is asked once per runner: reading
+    /// `pg_settings` took about a millisecond of every batch.
     func relaxBatchTransaction(on connection: PostgresConnection) async throws {
         if let compression = toastCompression.value {
             try await connection.query("SELECT set_config('synchronous_commit', 'off', true), set_config('default_toast_compression', \(compression), true)", logger: logger)

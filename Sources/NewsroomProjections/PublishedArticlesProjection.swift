@@ -100,15 +100,7 @@ private extension JSONWriter {
         field("slug", slug)
         field("headline", a.headline)
         field("summary", a.summary)
-        key("reporters")
-        open("[")
-        for reporter in a.reporters {
-            open("{")
-            field("name", reporter.name)
-            field("role", reporter.role)
-            close("}")
-        }
-        close("]")
+        field("reporters", a.reporters)
         field("wire_source", a.wireSource)
         field("editor", a.editor)
         field("dateline", a.dateline)
