@@ -1,7 +1,6 @@
 import Foundation
 import NewsroomDomain
 import NewsroomEventStore
-import Synchronization
 
 /// The newsroom's use cases, on top of the event store: who is acting, which article a name
 /// means, and running commands through the deciders. The CLI and the HTTP API only call this.
@@ -11,7 +10,7 @@ public struct Newsroom: Sendable {
     public var clock: @Sendable () -> Date
 
     /// Who the connection logs in as never changes for a pool; asked once.
-    let identity = KnownIdentity()
+    let identity = Remembered<SessionIdentity>()
 
     public init(store: EventStore, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -32,11 +31,11 @@ public struct Newsroom: Sendable {
     /// The acting login and the role the roster gives it (administrator for the installing account).
     public func currentActor() async throws -> (Actor, Roster) {
         let who: SessionIdentity
-        if let known = identity.value.withLock({ $0 }) {
+        if let known = identity.value {
             who = known
         } else {
             who = try await store.sessionIdentity()
-            identity.value.withLock { $0 = who }
+            identity.value = who
         }
         let roster = try await self.roster()
         return (Self.actor(who, in: roster), roster)
@@ -167,7 +166,7 @@ public struct Newsroom: Sendable {
     /// The acting login's context from what this process has already read (identity and roster),
     /// with the roster's version for the append to check; nil before the first read.
     private func cachedContext() -> (ArticleContext, ContextVersion)? {
-        guard let who = identity.value.withLock({ $0 }), let (roster, rosterVersion) = handler.cached(StaffDecider.self, stream: Self.staffStream) else { return nil }
+        guard let who = identity.value, let (roster, rosterVersion) = handler.cached(StaffDecider.self, stream: Self.staffStream) else { return nil }
         return (ArticleContext(actor: Self.actor(who, in: roster), now: clock(), roster: roster), ContextVersion(stream: Self.staffStream, version: rosterVersion))
     }
 
@@ -253,10 +252,6 @@ extension UUID {
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
-}
-
-final class KnownIdentity: Sendable {
-    let value = Mutex<SessionIdentity?>(nil)
 }
 
 private extension ArticleCommand {

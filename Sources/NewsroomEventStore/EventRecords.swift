@@ -27,15 +27,23 @@ public struct EventMetadata: Codable, Hashable, Sendable {
     public init?(storedText text: String) {
         var text = text
         guard let object = try? text.withUTF8({ bytes throws(JSONBParseError) in try JSONB.parse(bytes) }), case .object = object else { return nil }
-        func id(_ key: String) -> UUID?? {
+        struct Unreadable: Error {}
+        /// An absent or null id is nil; anything but a UUID's text is unreadable.
+        func id(_ key: String) throws(Unreadable) -> UUID? {
             switch object[key] {
-            case nil, .null?: return .some(nil)
-            case .string(let text)?: return UUID(hexText: Substring(text)).map { .some($0) }
-            default: return nil
+            case nil, .null?: return nil
+            case .string(let text)?:
+                guard let id = UUID(hexText: Substring(text)) else { throw Unreadable() }
+                return id
+            default: throw Unreadable()
             }
         }
-        guard let command = id("commandID"), let command, let correlation = id("correlationID"), let causation = id("causationID") else { return nil }
-        self.init(commandID: command, correlationID: correlation, causationID: causation)
+        do {
+            guard let command = try id("commandID") else { return nil }
+            self.init(commandID: command, correlationID: try id("correlationID"), causationID: try id("causationID"))
+        } catch {
+            return nil
+        }
     }
 
     // Foundation's UUID decoding runs sscanf for each id.

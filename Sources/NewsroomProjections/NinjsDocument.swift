@@ -10,8 +10,6 @@ public enum NinjsDocument {
     /// The document's JSON text, keys sorted.
     public static func text(_ a: Article, id: ArticleID, version: Int) -> String {
         var w = JSONWriter(capacity: a.body.utf8.count + 2048)
-        let firstCreated = a.firstPublishedAt ?? a.schedule?.instant
-        let versionCreated = a.lastUpdatedAt ?? firstCreated
         let reporters = a.reporters.map(\.name)
         var by = reporters.joined(separator: ", ")
         if let source = a.wireSource { by = by.isEmpty ? source : "\(by) / \(source)" }
@@ -73,7 +71,7 @@ public enum NinjsDocument {
             w.close("]")
         }
         w.field("embargoedUntil", a.embargoUntil.map { Instant.format($0.instant) })
-        w.field("firstCreated", firstCreated.map(Instant.format))
+        w.field("firstCreated", a.firstPublication.map(Instant.format))
         if !a.section.isEmpty {
             w.key("genres")
             w.open("[")
@@ -116,7 +114,7 @@ public enum NinjsDocument {
         w.field("type", "text")
         w.field("uri", uri(for: id))
         w.field("version", String(version))
-        w.field("versionCreated", versionCreated.map(Instant.format))
+        w.field("versionCreated", a.lastPublishedChange.map(Instant.format))
         w.close("}")
         return w.text
     }
@@ -137,6 +135,15 @@ public enum NinjsDocument {
         }
         return (ascii ?? nil) ?? text.count
     }
+}
+
+extension Article {
+    /// When the article first went out, or is due to: the site's first publication, and ninjs's
+    /// `firstCreated`.
+    var firstPublication: Date? { firstPublishedAt ?? schedule?.instant }
+
+    /// Its last change on the site; the first publication when there was none since.
+    var lastPublishedChange: Date? { lastUpdatedAt ?? firstPublication }
 }
 
 private extension JSONWriter {

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NewsroomEventStore
 import PostgresNIO
-import Synchronization
 
 /// Feeds projections from the log. Each batch is one transaction: it takes the projection's
 /// advisory lock (so two processes never apply the same events), reads after the checkpoint,
@@ -353,9 +352,9 @@ public struct ProjectionRunner: Sendable {
                     try await connection.query("ROLLBACK", logger: logger)
                     return false
                 }
-                // The events are in log order: when the first is unseen, all are (a rebuild's
-                // every batch), and the read is handed on without copying it.
-                let unseen = (events.first.map { $0.logPosition > position } ?? true) ? events : events.filter { $0.logPosition > position }
+                // The events are in log order, so the seen ones are a prefix; when there is none
+                // (a rebuild's every batch) the array is handed on without a copy.
+                let unseen = Array(events.drop { $0.logPosition <= position })
                 let cached = stateCache.map { ArticleStateCache.Batch(cache: $0, schema: schema, checkpoint: position) }
                 try await ArticleStateCache.$batch.withValue(cached) {
                     try await DecodedArticleEvents.$current.withValue(decoded) {
@@ -467,14 +466,5 @@ public struct ProjectionRunner: Sendable {
         let rows = try await client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND objid = 0 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", logger: logger)
         for try await count in rows.decode(Int64.self) { return count > 0 }
         return false
-    }
-}
-
-/// A value learned once and shared by every copy of the struct that holds it.
-final class Remembered<Value: Sendable>: Sendable {
-    private let storage = Mutex<Value?>(nil)
-    var value: Value? {
-        get { storage.withLock { $0 } }
-        set { storage.withLock { $0 = newValue } }
     }
 }

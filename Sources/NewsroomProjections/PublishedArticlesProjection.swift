@@ -94,7 +94,6 @@ public struct PublishedArticlesProjection: Projection {
 private extension JSONWriter {
     /// An article's row in the published model, but for its body and ninjs document.
     mutating func row(_ a: Article, id: ArticleID, slug: String, visibleFrom: Date, version: Int) {
-        let firstPublished = a.firstPublishedAt ?? a.schedule?.instant
         open("{")
         field("article_id", id.description)
         field("slug", slug)
@@ -117,8 +116,8 @@ private extension JSONWriter {
         field("section", a.section)
         field("tags", a.tags)
         field("language", a.language)
-        field("first_published_at", firstPublished.map(Instant.format))
-        field("last_updated_at", (a.lastUpdatedAt ?? firstPublished).map(Instant.format))
+        field("first_published_at", a.firstPublication.map(Instant.format))
+        field("last_updated_at", a.lastPublishedChange.map(Instant.format))
         field("visible_from", Instant.format(visibleFrom))
         field("embargoed_until", a.embargoUntil.map { Instant.format($0.instant) })
         key("corrections")
