@@ -22,9 +22,12 @@ struct ConnectionOptions: ParsableArguments {
         let database = try await Database.open(environment: env, user: user ?? nonEmptyEnv("PGUSER"),
                                                dataDirectory: dataDir, readModelStamp: Self.readModelStamp, logger: logger)
         if database.preparedNow, let cluster = database.localCluster {
-            // A new or newly migrated local database: its owner installs the read models.
+            // A new or newly migrated local database: its owner installs the read models, and
+            // rebuilds those an older build made.
             _ = try await Database(settings: cluster.settings(), localCluster: cluster).withClient { client in
-                try await ProjectionRunner(client: client).installAll()
+                let runner = ProjectionRunner(client: client)
+                try await runner.installAll()
+                try await runner.rebuildOutdated()
             }
         }
         return database

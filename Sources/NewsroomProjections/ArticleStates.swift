@@ -8,9 +8,21 @@ import PostgresNIO
 /// keeping each article's state in a private table of their schema.
 struct ArticleStates {
     let schema: String
-    /// A read model that never shows the body stores its states without it: the body is most of
-    /// an article's bytes, and no later event's fold reads it back.
-    var keepsBodies = true
+    var bodies: Bodies = .inState
+
+    /// Where the body of a stored state is kept. The body is most of an article's bytes, so a
+    /// state that carries it beside a row that carries it too writes them twice.
+    enum Bodies: Sendable {
+        /// In the state.
+        case inState
+        /// Nowhere: the read model never shows the body, and no later event's fold reads it.
+        case dropped
+        /// In the read model's `table` row for the article (as the SQL expression `body` over
+        /// it), whenever `hasRow` says the model writes one for the state; the state leaves it
+        /// out then. Reading a state back takes the body from the row. The state and the row
+        /// are written in one statement, so the row's body is the state's.
+        case inRow(table: String, body: String, hasRow: @Sendable (Article) -> Bool)
+    }
 
     func createTable(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).article_state (article_id uuid PRIMARY KEY, state text NOT NULL, version integer NOT NULL, updated_at timestamptz NOT NULL)"), logger: logger)
@@ -62,10 +74,17 @@ struct ArticleStates {
         var states = cache?.cached(firstVersion.keys, in: schema) ?? [:]
         let unknown = firstVersion.filter { states[$0.key] == nil && $0.value > 1 }.map(\.key)
         if !unknown.isEmpty {
-            let rows = try await connection.query("SELECT article_id, state::text FROM \(unescaped: schema).article_state WHERE article_id = ANY(\(unknown))", logger: logger)
+            // A state stored without its body takes it back from the row that holds it.
+            var body = "NULL::text", join = ""
+            if case .inRow(let table, let expression, _) = bodies {
+                (body, join) = ("r.\(expression)", "LEFT JOIN \(schema).\(table) r ON r.article_id = s.article_id")
+            }
+            let rows = try await connection.query("SELECT s.article_id, s.state::text, \(unescaped: body) FROM \(unescaped: schema).article_state s \(unescaped: join) WHERE s.article_id = ANY(\(unknown))", logger: logger)
             let decoder = JSONDecoder.projection
-            for try await (id, json) in rows.decode((UUID, String).self) {
-                states[id] = try decoder.decode(Article.self, from: Data(json.utf8))
+            for try await (id, json, body) in rows.decode((UUID, String, String?).self) {
+                var state = try decoder.decode(Article.self, from: Data(json.utf8))
+                if state.body.isEmpty, let body { state.body = body }
+                states[id] = state
             }
         }
         var changed: [UUID: Changed] = [:]
@@ -84,8 +103,10 @@ struct ArticleStates {
         var stored: [UUID: Article] = [:]
         let jsons = sorted.map { changed in
             var state = changed.article
-            if !keepsBodies { state.body = "" }
+            if case .dropped = bodies { state.body = "" }
+            // The cache hands states back to the fold, which needs the body a row holds.
             if cache != nil { stored[changed.id.uuid] = state }
+            if case .inRow(_, _, let hasRow) = bodies, hasRow(state) { state.body = "" }
             return ArticleStateJSON.encode(state)
         }
         // The cache keeps them only once the batch commits, whoever sends the write.

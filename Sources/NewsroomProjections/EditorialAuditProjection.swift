@@ -38,7 +38,7 @@ public struct EditorialAuditProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         // Article rows need the article as it stood right after each event: fold the batch once.
-        let (_, steps, states) = try await ArticleStates(schema: schema, keepsBodies: false).stepsLeavingWrite(events, keepingSteps: true, on: connection, logger: logger)
+        let (_, steps, states) = try await ArticleStates(schema: schema, bodies: .dropped).stepsLeavingWrite(events, keepingSteps: true, on: connection, logger: logger)
         // The steps follow the events' order: one cursor walks both.
         var nextStep = steps.startIndex
         var rows = Rows()

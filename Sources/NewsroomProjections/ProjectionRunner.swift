@@ -60,6 +60,22 @@ public struct ProjectionRunner: Sendable {
         return created
     }
 
+    /// Rebuilds the live read models that another version of their projection built (an upgrade
+    /// changed their tables or what they hold): until then every batch refuses them. Returns
+    /// their names. Needs the administrator, as `installAll` does; `newsroom db migrate` calls it.
+    @discardableResult
+    public func rebuildOutdated() async throws -> [String] {
+        let rows = try await client.query("SELECT schema_name, version FROM projection_checkpoints WHERE schema_name = ANY(\(Projections.all.map(\.name)))", logger: logger)
+        var installed: [String: Int] = [:]
+        for try await (name, version) in rows.decode((String, Int).self) { installed[name] = version }
+        let outdated = Projections.all.filter { projection in installed[projection.name].map { $0 != projection.version } ?? false }
+        guard !outdated.isEmpty else { return [] }
+        var rebuilding = self
+        rebuilding.batchSize = max(batchSize, 2000)
+        _ = try await rebuilding.rebuild(outdated)
+        return outdated.map(\.name)
+    }
+
     func schemaExists(_ schema: String) async throws -> Bool {
         let rows = try await client.query("SELECT 1 FROM pg_namespace WHERE nspname = \(schema)", logger: logger)
         for try await _ in rows { return true }

@@ -10,24 +10,30 @@ import PostgresNIO
 /// scheduled or embargoed until its time. Every slug an article ever had resolves through `slugs`.
 public struct PublishedArticlesProjection: Projection {
     public let name = "published"
-    public let version = 1
+    public let version = 2
     public let publicTables = ["visible_articles", "slugs"]
     public init() {}
 
     public func createTables(in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await ArticleStates(schema: schema).createTable(on: connection, logger: logger)
+        try await states(in: schema).createTable(on: connection, logger: logger)
         for sql in [
             """
             CREATE TABLE \(schema).articles (
                 article_id uuid PRIMARY KEY, slug text NOT NULL UNIQUE, headline text NOT NULL, summary text NOT NULL,
-                body text NOT NULL, reporters jsonb NOT NULL, wire_source text, editor text, dateline text NOT NULL,
+                reporters jsonb NOT NULL, wire_source text, editor text, dateline text NOT NULL,
                 lead_image jsonb, section text NOT NULL, tags text[] NOT NULL, language text NOT NULL,
                 first_published_at timestamptz, last_updated_at timestamptz, visible_from timestamptz NOT NULL,
                 embargoed_until timestamptz, corrections jsonb NOT NULL, editors_pick jsonb, related jsonb NOT NULL,
                 version integer NOT NULL, ninjs jsonb NOT NULL)
             """,
             "CREATE TABLE \(schema).slugs (slug text PRIMARY KEY, article_id uuid NOT NULL)",
-            "CREATE VIEW \(schema).visible_articles AS SELECT * FROM \(schema).articles WHERE visible_from <= now()",
+            """
+            CREATE VIEW \(schema).visible_articles AS
+            SELECT article_id, slug, headline, summary, \(Self.body) AS body, reporters, wire_source, editor, dateline, lead_image, section,
+                   tags, language, first_published_at, last_updated_at, visible_from, embargoed_until, corrections, editors_pick, related,
+                   version, ninjs
+            FROM \(schema).articles WHERE visible_from <= now()
+            """,
         ] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
@@ -40,12 +46,28 @@ public struct PublishedArticlesProjection: Projection {
         ]
     }
 
+    /// Whether the model keeps a row for the article: readers may see it now, or will once its
+    /// time comes.
+    static func hasRow(_ a: Article) -> Bool {
+        (a.status == .published || a.status == .corrected || a.status == .scheduled) && a.visibleFrom != nil && a.slug != nil
+    }
+
+    /// An article's body is kept once, in its row's ninjs document (its main body), which is
+    /// most of the row's bytes: as a column of its own and in the folded state too, a rebuild
+    /// wrote it three times. The view gives readers the column back.
+    static let body = "ninjs->'bodies'->0->>'value'"
+
+    /// The folded states leave out the body of an article that has a row: the row holds it.
+    func states(in schema: String) -> ArticleStates {
+        ArticleStates(schema: schema, bodies: .inRow(table: "articles", body: Self.body, hasRow: Self.hasRow))
+    }
+
     public func apply(_ events: [RecordedEvent], in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let (changed, _, states) = try await ArticleStates(schema: schema).stepsLeavingWrite(events, on: connection, logger: logger)
+        let (changed, _, states) = try await states(in: schema).stepsLeavingWrite(events, on: connection, logger: logger)
         guard !changed.isEmpty else { return }
         // A slug belongs to the last article in the batch that took it.
         var owner: [String: UUID] = [:]
-        var offSite: [UUID] = [], bodies: [String] = [], documents: [String] = []
+        var offSite: [UUID] = [], documents: [String] = []
         // The rows' small columns, as the JSON array jsonb_populate_recordset reads (a member
         // left out is NULL).
         var rows = JSONWriter(capacity: changed.count * 1024)
@@ -54,21 +76,19 @@ public struct PublishedArticlesProjection: Projection {
             let a = item.article
             let id = item.id.uuid
             for slug in [a.slug].compactMap({ $0 }) + a.previousSlugs { owner[slug] = id }
-            let onSite = a.status == .published || a.status == .corrected || a.status == .scheduled
-            guard onSite, let visibleFrom = a.visibleFrom, let slug = a.slug else {
+            guard Self.hasRow(a), let visibleFrom = a.visibleFrom, let slug = a.slug else {
                 offSite.append(id)
                 continue
             }
             rows.row(a, id: item.id, slug: slug, visibleFrom: visibleFrom, version: item.version)
-            bodies.append(a.body)
             documents.append(NinjsDocument.text(a, id: item.id, version: item.version))
         }
         rows.close("]")
         let claimed = owner.keys.sorted()
         // One statement per batch: the folded states, the slugs, the articles gone from the site
-        // (never one of the rows inserted, so no row is touched twice) and the rows. The large
-        // columns travel as arrays beside the rest: inside the rows' JSON, the body would be
-        // parsed as JSON and the ninjs document parsed, printed and parsed again.
+        // (never one of the rows inserted, so no row is touched twice) and the rows. The ninjs
+        // documents travel as an array beside the rest: inside the rows' JSON, each would be
+        // parsed, printed and parsed again.
         try await connection.query("""
             WITH states AS (\(upserting: states)),
             slugs AS (
@@ -76,13 +96,13 @@ public struct PublishedArticlesProjection: Projection {
                 ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id),
             gone AS (DELETE FROM \(unescaped: schema).articles WHERE article_id = ANY(\(offSite)))
             INSERT INTO \(unescaped: schema).articles
-            SELECT r.article_id, r.slug, r.headline, r.summary, large.body, r.reporters, r.wire_source, r.editor, r.dateline, r.lead_image,
+            SELECT r.article_id, r.slug, r.headline, r.summary, r.reporters, r.wire_source, r.editor, r.dateline, r.lead_image,
                    r.section, r.tags, r.language, r.first_published_at, r.last_updated_at, r.visible_from, r.embargoed_until, r.corrections,
-                   r.editors_pick, r.related, r.version, large.ninjs::jsonb
+                   r.editors_pick, r.related, r.version, document.ninjs::jsonb
             FROM jsonb_populate_recordset(NULL::\(unescaped: schema).articles, \(rows.text)::jsonb) WITH ORDINALITY AS r
-            JOIN unnest(\(bodies)::text[], \(documents)::text[]) WITH ORDINALITY AS large(body, ninjs, ordinality) USING (ordinality)
+            JOIN unnest(\(documents)::text[]) WITH ORDINALITY AS document(ninjs, ordinality) USING (ordinality)
             ON CONFLICT (article_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline, summary = excluded.summary,
-                body = excluded.body, reporters = excluded.reporters, wire_source = excluded.wire_source, editor = excluded.editor,
+                reporters = excluded.reporters, wire_source = excluded.wire_source, editor = excluded.editor,
                 dateline = excluded.dateline, lead_image = excluded.lead_image, section = excluded.section, tags = excluded.tags,
                 language = excluded.language, first_published_at = excluded.first_published_at, last_updated_at = excluded.last_updated_at,
                 visible_from = excluded.visible_from, embargoed_until = excluded.embargoed_until, corrections = excluded.corrections,

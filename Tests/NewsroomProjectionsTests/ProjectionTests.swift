@@ -221,6 +221,55 @@ struct ProjectionTests {
         }
     }
 
+    @Test("the published model keeps a body once, in the row's ninjs; a later batch folds on the body it takes back from the row")
+    func bodyKeptOnceInTheRow() async throws {
+        let room = try await TestNewsroom.make()
+        let (reporter, editor) = (room.reporters[0], room.editors[0])
+        let body = "Isi berita: \"kutipan\", O'Brien; DROP TABLE events; -- \u{1F4F0} é\r\nbaris kedua\\"
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Banjir Jakarta", body: body), slug: "banjir-jakarta", commandID: UUID()).articleID }
+        for (login, command) in [(reporter, ArticleCommand.setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil)), (editor, .assignEditor(login: editor)),
+                                 (reporter, .submit), (editor, .approve), (editor, .publish(schedule: nil, embargoUntil: nil))] {
+            _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) }
+        }
+        // Each catch-up is a batch of its own, and a command-line catch-up keeps no states in
+        // memory: every later batch reads the state back from the table.
+        try await room.catchUpAll()
+
+        func stored() async throws -> (state: String?, viewBody: String?, documentBody: String?, headline: String?) {
+            try await TestCluster.withStore(room.db) { store in
+                var result: (String?, String?, String?, String?) = (nil, nil, nil, nil)
+                for try await state in try await store.client.query("SELECT state::jsonb->>'body' FROM published.article_state WHERE article_id = \(id.uuid)", logger: TestCluster.logger).decode(String.self) {
+                    result.0 = state
+                }
+                let rows = try await store.client.query("SELECT body, ninjs->'bodies'->0->>'value', headline FROM published.visible_articles WHERE article_id = \(id.uuid)", logger: TestCluster.logger)
+                for try await (viewBody, documentBody, headline) in rows.decode((String, String, String).self) { (result.1, result.2, result.3) = (viewBody, documentBody, headline) }
+                return result
+            }
+        }
+        var now = try await stored()
+        #expect(now.viewBody == body && now.documentBody == body)
+        #expect(now.state == "", "an article on the site keeps its body in its row only")
+        let columns = try await TestCluster.rows(room.db, "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'published' AND table_name = 'articles' AND column_name = 'body'")
+        #expect(columns.isEmpty, "the body is kept once, in the ninjs document")
+
+        // A correction of the headline alone: the row is written again from a state read back
+        // without its body, so the body must come back from the row.
+        _ = try await room.as(editor) { try await $0.execute(.correct(note: "Judul diperbaiki", changes: ArticleFields(headline: "Banjir besar Jakarta")), on: id, commandID: UUID()) }
+        try await room.catchUpAll()
+        now = try await stored()
+        #expect(now.headline == "Banjir besar Jakarta")
+        #expect(now.viewBody == body && now.documentBody == body)
+        let document = try #require(try await TestCluster.rows(room.db, "SELECT ninjs->'bodies'->0->>'charCount' FROM published.articles WHERE article_id = '\(id.uuid)'").first)
+        #expect(document == String(body.count))
+
+        // Off the site there is no row: the state keeps the body again.
+        _ = try await room.as(editor) { try await $0.execute(.unpublish(reason: "Sumber ditarik"), on: id, commandID: UUID()) }
+        try await room.catchUpAll()
+        now = try await stored()
+        #expect(now.viewBody == nil)
+        #expect(now.state == body)
+    }
+
     @Test("an event written as ImageAttached v1 stays in the log and is read through the upcaster, by show and by the projections")
     func upcastsOldEvents() async throws {
         let room = try await TestNewsroom.make()

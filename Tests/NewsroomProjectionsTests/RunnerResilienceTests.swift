@@ -253,6 +253,27 @@ struct RunnerResilienceTests {
         #expect(try await room.digest("stats") == rebuilt, "the model filled from the log differs from a rebuild")
     }
 
+    @Test("a read model built by an older version of its projection is refused by every batch until migrate rebuilds it from the log")
+    func outdatedModelIsRebuilt() async throws {
+        let room = try await TestNewsroom.make()
+        _ = try await room.randomHistory(articles: 5, seed: 17)
+        try await room.catchUpAll()
+        let expected = try await room.digest("published")
+        try await TestCluster.withStore(room.db) { store in
+            let runner = ProjectionRunner(client: store.client, logger: TestCluster.logger)
+            #expect(try await runner.rebuildOutdated() == [])
+            // What an older build left: its version, and the body column this version no longer has.
+            try await store.client.query("UPDATE projection_checkpoints SET version = 1, position = 0, transaction_id = 0 WHERE schema_name = 'published'", logger: TestCluster.logger)
+            try await store.client.query("ALTER TABLE published.articles ADD COLUMN body text", logger: TestCluster.logger)
+            await #expect(throws: ProjectionRunner.Failure.self) { try await runner.catchUp(PublishedArticlesProjection()) }
+            #expect(try await runner.rebuildOutdated() == ["published"])
+            #expect(try await runner.rebuildOutdated() == [])
+            let version = try await TestCluster.rows(room.db, "SELECT version::text FROM projection_checkpoints WHERE schema_name = 'published'")
+            #expect(version == [String(PublishedArticlesProjection().version)])
+        }
+        #expect(try await room.digest("published") == expected)
+    }
+
     @Test("the follower reconnects when PostgreSQL drops its connections (as in a restart) and carries on")
     func reconnects() async throws {
         let room = try await TestNewsroom.make()

@@ -6,8 +6,8 @@ import NewsroomProjections
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply the SQL migrations in Schema/ that the database does not have yet.",
-        discussion: "Safe to run twice. Refuses when an applied file was edited afterwards: put changes in a new file.")
+        abstract: "Apply the SQL migrations in Schema/ that the database does not have yet, and bring the read models to this version.",
+        discussion: "Safe to run twice. Refuses when an applied file was edited afterwards: put changes in a new file. Installs the read models the database lacks, and rebuilds from the log those an older version of newsroom built (readers see the old copy until the new one swaps in).")
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -19,12 +19,13 @@ struct Migrate: AsyncParsableCommand {
             let database = try await connection.open()
             let directory = try schemaDir.map { .init(fileURLWithPath: $0) } ?? Migrator.locateSchemaDirectory()
             let migrator = try Migrator(directory: directory)
-            let (outcome, installed) = try await database.withClient { client in
+            let (outcome, installed, rebuilt) = try await database.withClient { client in
                 let outcome = try await migrator.migrate(client, logger: .quiet("newsroom.migrate"))
-                return (outcome, try await ProjectionRunner(client: client).installAll())
+                let runner = ProjectionRunner(client: client)
+                return (outcome, try await runner.installAll(), try await runner.rebuildOutdated())
             }
             if connection.json {
-                printJSON(["applied": outcome.applied.map(\.name), "alreadyApplied": outcome.alreadyApplied, "installedReadModels": installed])
+                printJSON(["applied": outcome.applied.map(\.name), "alreadyApplied": outcome.alreadyApplied, "installedReadModels": installed, "rebuiltReadModels": rebuilt])
             } else if outcome.applied.isEmpty {
                 print("schema is up to date (\(outcome.alreadyApplied) migrations applied before)")
             } else {
@@ -32,6 +33,7 @@ struct Migrate: AsyncParsableCommand {
             }
             if !connection.json {
                 for name in installed { print("installed read model \(name)") }
+                for name in rebuilt { print("rebuilt read model \(name) from the log: an older version of newsroom built it") }
             }
         }
     }
