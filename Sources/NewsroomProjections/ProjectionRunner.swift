@@ -392,15 +392,27 @@ public struct ProjectionRunner: Sendable {
 
     /// Brings the shadow copy level with the log under the live model's lock, then renames it into
     /// place in the same transaction. Returns the events it covers.
+    ///
+    /// The live copy is renamed out of the way rather than dropped in that transaction: renaming
+    /// a schema locks none of its tables. Dropping them there waited for every query still
+    /// reading the old copy (and for autovacuum, a second at a time), while every new reader
+    /// queued behind the drop. Now a query under way finishes on the old copy, a new one (its
+    /// cached plans invalidated by the rename) reads the new copy, and the old one is dropped
+    /// after the commit, keeping nobody waiting.
     func swapIn(_ projection: any Projection) async throws -> Int {
         let live = projection.name
         let shadow = "\(live)_rebuild"
-        return try await client.withConnection { connection in
+        let retired = "\(live)_retired"
+        // Left by a rebuild that ended between its swap and the drop.
+        try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(retired) CASCADE"), logger: logger)
+        let covered = try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 try await connection.query("SELECT pg_advisory_xact_lock(7267, \(Self.batchLock(live)))", logger: logger)
                 while try await applyBatch(projection, schema: shadow, on: connection).applied > 0 {}
-                try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(live) CASCADE"), logger: logger)
+                var liveExists = false
+                for try await _ in try await connection.query("SELECT 1 FROM pg_namespace WHERE nspname = \(live)", logger: logger) { liveExists = true }
+                if liveExists { try await connection.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA \(live) RENAME TO \(retired)"), logger: logger) }
                 try await connection.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA \(shadow) RENAME TO \(live)"), logger: logger)
                 try await connection.query("DELETE FROM projection_checkpoints WHERE schema_name = \(live)", logger: logger)
                 let rows = try await connection.query("UPDATE projection_checkpoints SET schema_name = \(live) WHERE schema_name = \(shadow) RETURNING events_applied", logger: logger)
@@ -413,6 +425,8 @@ public struct ProjectionRunner: Sendable {
                 throw error
             }
         }
+        try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(retired) CASCADE"), logger: logger)
+        return covered
     }
 
     /// A point-in-time copy: the projection as it would have stood at `until`, in its own schema.

@@ -253,6 +253,40 @@ struct RunnerResilienceTests {
         #expect(try await room.digest("stats") == rebuilt, "the model filled from the log differs from a rebuild")
     }
 
+    @Test("a rebuild swaps in while a reader is still inside the old copy: new readers get the new copy at once, the old one goes when the reader is done")
+    func swapWaitsForNoReader() async throws {
+        let room = try await TestNewsroom.make()
+        _ = try await room.randomHistory(articles: 4, seed: 23)
+        try await room.catchUpAll()
+        let expected = try await room.digest("audit")
+        let oldTable = try await TestCluster.rows(room.db, "SELECT 'audit.entries'::regclass::oid::text")
+        let reader = try await PostgresConnection.connect(configuration: room.db.connectionConfiguration, id: 9, logger: TestCluster.logger)
+        defer { Task { try? await reader.close() } }
+        try await reader.query("BEGIN", logger: TestCluster.logger)
+        for try await _ in try await reader.query("SELECT count(*) FROM audit.entries", logger: TestCluster.logger) {}
+        let rebuilding = Task {
+            try await TestCluster.withStore(room.db) { store in
+                try await ProjectionRunner(client: store.client, logger: TestCluster.logger).rebuild(EditorialAuditProjection())
+            }
+        }
+        // The swap commits although the reader still holds the old copy's tables.
+        let swapped = try await eventually(room, within: .seconds(30), every: .milliseconds(50), "SELECT 1 FROM pg_namespace WHERE nspname = 'audit_retired'")
+        #expect(swapped, "the swap did not commit while a reader held the old copy")
+        // A new reader is not queued behind the old copy's drop, and reads the new copy.
+        let newReader = try await PostgresConnection.connect(configuration: room.db.connectionConfiguration, id: 10, logger: TestCluster.logger)
+        defer { Task { try? await newReader.close() } }
+        try await newReader.query("SET statement_timeout = '5s'", logger: TestCluster.logger)
+        var newTable: [String] = []
+        for try await (_, oid) in try await newReader.query("SELECT count(*)::text, 'audit.entries'::regclass::oid::text FROM audit.entries", logger: TestCluster.logger).decode((String, String).self) {
+            newTable.append(oid)
+        }
+        #expect(newTable.count == 1 && newTable != oldTable, "a new reader read \(newTable), the old copy was \(oldTable)")
+        try await reader.query("COMMIT", logger: TestCluster.logger)
+        _ = try await rebuilding.value
+        #expect(try await TestCluster.rows(room.db, "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'audit%' ORDER BY 1") == ["audit"])
+        #expect(try await room.digest("audit") == expected)
+    }
+
     @Test("a read model built by an older version of its projection is refused by every batch until migrate rebuilds it from the log")
     func outdatedModelIsRebuilt() async throws {
         let room = try await TestNewsroom.make()
