@@ -38,6 +38,13 @@ extension UUID {
         self.init(uuid: value)
     }
 
+    /// The same, over UTF-8 bytes. Not generic: a generic initializer runs unspecialized when
+    /// called from another module.
+    public init?(hexBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let value = Self.parse(bytes) else { return nil }
+        self.init(uuid: value)
+    }
+
     private static func parse(_ text: some RandomAccessCollection<UInt8>) -> uuid_t? {
         guard text.count == 36 else { return nil }
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

@@ -26,6 +26,10 @@ public struct EventMetadata: Codable, Hashable, Sendable {
     /// the hand-written jsonb parser rather than JSONDecoder (7% of a rebuild's client time).
     public init?(storedText text: String) {
         var text = text
+        if let stored = text.withUTF8(Self.printedByJSONB) {
+            self = stored
+            return
+        }
         guard let object = try? text.withUTF8({ bytes throws(JSONBParseError) in try JSONB.parse(bytes) }), case .object = object else { return nil }
         struct Unreadable: Error {}
         /// An absent or null id is nil; anything but a UUID's text is unreadable.
@@ -44,6 +48,36 @@ public struct EventMetadata: Codable, Hashable, Sendable {
         } catch {
             return nil
         }
+    }
+
+    /// The metadata newsroom writes, as jsonb prints it (keys shortest first, `": "` and `", "`
+    /// between them), read straight off the bytes: parsing it was 4% of a rebuild's client time.
+    /// Anything else (other keys, nulls, spacing) is nil here and goes to the parser.
+    static func printedByJSONB(_ bytes: UnsafeBufferPointer<UInt8>) -> EventMetadata? {
+        var at = bytes.startIndex
+        func take(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.endIndex - at >= count, let base = bytes.baseAddress, memcmp(base + at, literal.utf8Start, count) == 0 else { return false }
+            at += count
+            return true
+        }
+        func id() -> UUID? {
+            guard bytes.endIndex - at >= 37, bytes[at + 36] == UInt8(ascii: "\""), let id = UUID(hexBytes: UnsafeBufferPointer(rebasing: bytes[at..<at + 36])) else { return nil }
+            at += 37
+            return id
+        }
+        guard take(#"{"commandID": ""#), let command = id() else { return nil }
+        var causation: UUID?, correlation: UUID?
+        if take(#", "causationID": ""#) {
+            guard let id = id() else { return nil }
+            causation = id
+        }
+        if take(#", "correlationID": ""#) {
+            guard let id = id() else { return nil }
+            correlation = id
+        }
+        guard take("}"), at == bytes.endIndex else { return nil }
+        return EventMetadata(commandID: command, correlationID: correlation, causationID: causation)
     }
 
     // Foundation's UUID decoding runs sscanf for each id.

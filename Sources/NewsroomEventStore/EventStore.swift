@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NewsroomDomain
 import PostgresNIO
 
 /// The append-only log in PostgreSQL.
@@ -34,12 +35,13 @@ public struct EventStore: Sendable {
         requiring context: ContextVersion? = nil
     ) async throws -> AppendResult {
         precondition(!events.isEmpty, "an append needs at least one event")
-        var metadataJSON = "{\"commandID\":\"\(metadata.commandID.uuidString)\",\"correlationID\":\"\(metadata.correlationID.uuidString)\""
-        if let causation = metadata.causationID { metadataJSON += ",\"causationID\":\"\(causation.uuidString)\"" }
+        // Ids as PostgreSQL prints them: Foundation's uuidString formats each with sprintf.
+        var metadataJSON = "{\"commandID\":\"\(metadata.commandID.lowercasedText)\",\"correlationID\":\"\(metadata.correlationID.lowercasedText)\""
+        if let causation = metadata.causationID { metadataJSON += ",\"causationID\":\"\(causation.lowercasedText)\"" }
         metadataJSON += "}"
         // Payloads travel as jsonb inside one array, so one round trip appends a whole command.
         let array = "[" + events.map { event in
-            "{\"event_id\":\"\(event.eventID.uuidString)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadataJSON)}"
+            "{\"event_id\":\"\(event.eventID.lowercasedText)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadataJSON)}"
         }.joined(separator: ",") + "]"
         let expected = expectedVersion.sqlValue
         do {

@@ -75,9 +75,9 @@ public struct EditorialAuditProjection: Projection {
             } else if record.streamID.rawValue == "access-tokens" {
                 switch try AccessTokenEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload) {
                 case .issued(let id, let holder, let label, _):
-                    action = "token-issued"; summary = "issued audit token \(id.uuidString.lowercased()) to \(holder)"; details.field("label", label)
+                    action = "token-issued"; summary = "issued audit token \(id.lowercasedText) to \(holder)"; details.field("label", label)
                 case .revoked(let id):
-                    action = "token-revoked"; summary = "revoked audit token \(id.uuidString.lowercased())"
+                    action = "token-revoked"; summary = "revoked audit token \(id.lowercasedText)"
                 }
             } else {
                 continue
@@ -110,7 +110,7 @@ public struct EditorialAuditProjection: Projection {
 
         mutating func append(_ record: RecordedEvent, articleID: UUID?, headline: String?, action: String, summary: String, details json: String) {
             positions.append(record.position); recordedAt.append(record.recordedAt); actors.append(record.actor)
-            articleIDs.append(articleID?.uuidString ?? ""); headlines.append(headline ?? ""); hasHeadline.append(headline != nil)
+            articleIDs.append(articleID?.lowercasedText ?? ""); headlines.append(headline ?? ""); hasHeadline.append(headline != nil)
             streamIDs.append(record.streamID.rawValue); streamVersions.append(record.streamVersion); eventTypes.append(record.type)
             actions.append(action); summaries.append(summary); details.append(json); commandIDs.append(record.metadata.commandID)
         }

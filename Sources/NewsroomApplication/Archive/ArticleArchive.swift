@@ -60,7 +60,7 @@ public enum ArticleArchive {
         key("version"); out += String(event.streamVersion).utf8
         key("type"); JSONB.write(.string(event.type), into: &out)
         key("schemaVersion"); out += String(event.schemaVersion).utf8
-        key("eventId"); JSONB.write(.string(event.eventID.uuidString.lowercased()), into: &out)
+        key("eventId"); JSONB.write(.string(event.eventID.lowercasedText), into: &out)
         key("actor"); JSONB.write(.string(event.actor), into: &out)
         key("recordedAt"); JSONB.write(.string(event.recordedAt.iso8601), into: &out)
         // Payload and metadata are jsonb text from the database already.
