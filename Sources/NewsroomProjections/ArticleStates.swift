@@ -79,7 +79,7 @@ struct ArticleStates {
             if case .inRow(let table, let expression, _) = bodies {
                 (body, join) = ("r.\(expression)", "LEFT JOIN \(schema).\(table) r ON r.article_id = s.article_id")
             }
-            let rows = try await connection.query("SELECT s.article_id, s.state::text, \(unescaped: body) FROM \(unescaped: schema).article_state s \(unescaped: join) WHERE s.article_id = ANY(\(unknown))", logger: logger)
+            let rows = try await connection.query("SELECT s.article_id, s.state::text, \(unescaped: body) FROM \(unescaped: schema).article_state s \(unescaped: join) WHERE s.article_id = ANY(\(UUIDArray(unknown)))", logger: logger)
             let decoder = JSONDecoder.projection
             for try await (id, json, body) in rows.decode((UUID, String, String?).self) {
                 var state = try decoder.decode(Article.self, from: Data(json.utf8))
@@ -126,7 +126,7 @@ extension PostgresQuery.StringInterpolation {
     /// The upsert of a batch's folded states, as a statement of its own or inside a caller's WITH.
     mutating func appendInterpolation(upserting rows: ArticleStates.Rows) {
         appendLiteral("INSERT INTO \(rows.schema).article_state (article_id, state, version, updated_at) SELECT * FROM unnest(")
-        appendInterpolation(rows.ids)
+        appendInterpolation(UUIDArray(rows.ids))
         appendLiteral("::uuid[], ")
         appendInterpolation(rows.states)
         appendLiteral("::text[], ")

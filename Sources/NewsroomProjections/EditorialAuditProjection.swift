@@ -97,7 +97,7 @@ public struct EditorialAuditProjection: Projection {
             SELECT position, recorded_at, actor, NULLIF(article_id, '')::uuid, CASE WHEN has_headline THEN headline END, stream_id, stream_version, event_type, action, summary, details::jsonb, command_id
             FROM unnest(\(rows.positions)::bigint[], \(rows.recordedAt)::timestamptz[], \(rows.actors)::text[], \(rows.articleIDs)::text[], \(rows.headlines)::text[],
                         \(rows.hasHeadline)::bool[], \(rows.streamIDs)::text[], \(rows.streamVersions)::int[], \(rows.eventTypes)::text[], \(rows.actions)::text[],
-                        \(rows.summaries)::text[], \(rows.details)::text[], \(rows.commandIDs)::uuid[])
+                        \(rows.summaries)::text[], \(rows.details)::text[], \(UUIDArray(rows.commandIDs))::uuid[])
                  AS r(position, recorded_at, actor, article_id, headline, has_headline, stream_id, stream_version, event_type, action, summary, details, command_id)
             """, logger: logger)
     }

@@ -92,9 +92,9 @@ public struct PublishedArticlesProjection: Projection {
         try await connection.query("""
             WITH states AS (\(upserting: states)),
             slugs AS (
-                INSERT INTO \(unescaped: schema).slugs (slug, article_id) SELECT * FROM unnest(\(claimed)::text[], \(claimed.map { owner[$0]! })::uuid[])
+                INSERT INTO \(unescaped: schema).slugs (slug, article_id) SELECT * FROM unnest(\(claimed)::text[], \(UUIDArray(claimed.map { owner[$0]! }))::uuid[])
                 ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id),
-            gone AS (DELETE FROM \(unescaped: schema).articles WHERE article_id = ANY(\(offSite)))
+            gone AS (DELETE FROM \(unescaped: schema).articles WHERE article_id = ANY(\(UUIDArray(offSite))))
             INSERT INTO \(unescaped: schema).articles
             SELECT r.article_id, r.slug, r.headline, r.summary, r.reporters, r.wire_source, r.editor, r.dateline, r.lead_image,
                    r.section, r.tags, r.language, r.first_published_at, r.last_updated_at, r.visible_from, r.embargoed_until, r.corrections,
