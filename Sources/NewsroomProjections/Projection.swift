@@ -45,6 +45,13 @@ public enum Projections {
     public static func named(_ name: String) -> (any Projection)? {
         all.first { $0.name == name }
     }
+
+    /// The read model whose own schemas include `schema`: its live copy, the shadow a rebuild
+    /// fills (and resumes from), and the old copy a swap retires and drops. A replay there would
+    /// be taken for one of them, or dropped.
+    public static func owner(ofSchema schema: String) -> (any Projection)? {
+        all.first { [$0.name, "\($0.name)_rebuild", "\($0.name)_retired"].contains(schema) }
+    }
 }
 
 /// Schema and table names are ours (never user input), but replay targets are typed by people.

@@ -434,6 +434,9 @@ public struct ProjectionRunner: Sendable {
         guard validSchemaName(schema) else {
             throw Failure(description: "\"\(schema)\" is not a usable schema name: use lowercase letters, digits and _, starting with a letter.")
         }
+        if let owner = Projections.owner(ofSchema: schema) {
+            throw Failure(description: "The \(owner.name) read model keeps its own copies in \"\(schema)\" (live, being rebuilt, retired). Pick another name, e.g. \(owner.name)_then.")
+        }
         if try await schemaExists(schema) {
             throw Failure(description: "The schema \"\(schema)\" already exists. Pick another name, or drop it: DROP SCHEMA \(schema) CASCADE.")
         }

@@ -321,6 +321,15 @@ struct ProjectionTests {
             await #expect(throws: ProjectionRunner.Failure.self) {
                 _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).replay(PublishedArticlesProjection(), until: between, into: schema)
             }
+            // The read models' own schemas are refused before anything is created: a rebuild
+            // would resume from a replay left in its shadow's place, or drop one in its old copy's.
+            for reserved in ["audit_rebuild", "audit_retired", "published_retired", "stats"] {
+                await #expect(throws: ProjectionRunner.Failure.self) {
+                    _ = try await ProjectionRunner(client: store.client, logger: TestCluster.logger).replay(PublishedArticlesProjection(), until: between, into: reserved)
+                }
+            }
+            let created = try await TestCluster.rows(room.db, "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE '%_rebuild' OR nspname LIKE '%_retired'")
+            #expect(created.isEmpty, "\(created)")
         }
         // A replay is filled before its indexes are built, and then has the live model's.
         #expect(try await room.indexDefinitions(schema) == room.indexDefinitions("published"))

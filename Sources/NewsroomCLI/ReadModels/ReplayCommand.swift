@@ -19,6 +19,9 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("There is no projection \"\(name)\". Projections: \(Projections.all.map(\.name).joined(separator: ", ")).")
         }
         guard validSchemaName(into) else { throw ValidationError("--into \(into): use lowercase letters, digits and _, starting with a letter.") }
+        if let owner = Projections.owner(ofSchema: into) {
+            throw ValidationError("--into \(into): the \(owner.name) read model keeps its own copies under that name (live, being rebuilt, retired). Pick another name, e.g. \(owner.name)_then.")
+        }
     }
 
     func run() async throws {
