@@ -25,9 +25,7 @@ struct ConnectionOptions: ParsableArguments {
             // A new or newly migrated local database: its owner installs the read models, and
             // rebuilds those an older build made.
             _ = try await Database(settings: cluster.settings(), localCluster: cluster).withClient { client in
-                let runner = ProjectionRunner(client: client)
-                try await runner.installAll()
-                try await runner.rebuildOutdated()
+                _ = try await ProjectionRunner(client: client).installAndUpgradeAll()
             }
         }
         return database

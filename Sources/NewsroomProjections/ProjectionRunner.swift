@@ -60,9 +60,16 @@ public struct ProjectionRunner: Sendable {
         return created
     }
 
+    /// What `newsroom db migrate` (and a newly prepared local database) does for the read models:
+    /// installs those the database lacks and rebuilds those another version built.
+    public func installAndUpgradeAll() async throws -> (installed: [String], rebuilt: [String]) {
+        let installed = try await installAll()
+        return (installed, try await rebuildOutdated())
+    }
+
     /// Rebuilds the live read models that another version of their projection built (an upgrade
     /// changed their tables or what they hold): until then every batch refuses them. Returns
-    /// their names. Needs the administrator, as `installAll` does; `newsroom db migrate` calls it.
+    /// their names. Needs the administrator, as `installAll` does.
     @discardableResult
     public func rebuildOutdated() async throws -> [String] {
         let rows = try await client.query("SELECT schema_name, version FROM projection_checkpoints WHERE schema_name = ANY(\(Projections.all.map(\.name)))", logger: logger)
@@ -76,8 +83,10 @@ public struct ProjectionRunner: Sendable {
         return outdated.map(\.name)
     }
 
-    func schemaExists(_ schema: String) async throws -> Bool {
-        let rows = try await client.query("SELECT 1 FROM pg_namespace WHERE nspname = \(schema)", logger: logger)
+    /// Whether `schema` exists, asked on `connection` (inside its transaction) or on any of the client's.
+    func schemaExists(_ schema: String, on connection: PostgresConnection? = nil) async throws -> Bool {
+        let query: PostgresQuery = "SELECT 1 FROM pg_namespace WHERE nspname = \(schema)"
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
         for try await _ in rows { return true }
         return false
     }
@@ -410,9 +419,7 @@ public struct ProjectionRunner: Sendable {
             do {
                 try await connection.query("SELECT pg_advisory_xact_lock(7267, \(Self.batchLock(live)))", logger: logger)
                 while try await applyBatch(projection, schema: shadow, on: connection).applied > 0 {}
-                var liveExists = false
-                for try await _ in try await connection.query("SELECT 1 FROM pg_namespace WHERE nspname = \(live)", logger: logger) { liveExists = true }
-                if liveExists { try await connection.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA \(live) RENAME TO \(retired)"), logger: logger) }
+                if try await schemaExists(live, on: connection) { try await connection.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA \(live) RENAME TO \(retired)"), logger: logger) }
                 try await connection.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA \(shadow) RENAME TO \(live)"), logger: logger)
                 try await connection.query("DELETE FROM projection_checkpoints WHERE schema_name = \(live)", logger: logger)
                 let rows = try await connection.query("UPDATE projection_checkpoints SET schema_name = \(live) WHERE schema_name = \(shadow) RETURNING events_applied", logger: logger)

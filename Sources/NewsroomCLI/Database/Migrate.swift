@@ -21,8 +21,8 @@ struct Migrate: AsyncParsableCommand {
             let migrator = try Migrator(directory: directory)
             let (outcome, installed, rebuilt) = try await database.withClient { client in
                 let outcome = try await migrator.migrate(client, logger: .quiet("newsroom.migrate"))
-                let runner = ProjectionRunner(client: client)
-                return (outcome, try await runner.installAll(), try await runner.rebuildOutdated())
+                let (installed, rebuilt) = try await ProjectionRunner(client: client).installAndUpgradeAll()
+                return (outcome, installed, rebuilt)
             }
             if connection.json {
                 printJSON(["applied": outcome.applied.map(\.name), "alreadyApplied": outcome.alreadyApplied, "installedReadModels": installed, "rebuiltReadModels": rebuilt])
