@@ -10,6 +10,7 @@ import Synchronization
 // Measures newsroom's own paths on the database named by PG*; Scripts/bench runs the raw
 // PostgreSQL baselines in the same run and computes the ratios. Prints one JSON object.
 //   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command path
+//   newsroom-bench raw-inserts SECONDS WRITERS  row 1's raw INSERT sent through PostgresNIO (client stack alone)
 //   newsroom-bench archive ARTICLES FILE      writes ARTICLES generated histories as an archive (no database)
 //   newsroom-bench rebuild                    rebuilds published + audit; events/s and peak RSS
 //   newsroom-bench lag SECONDS RATE           commands at RATE/s with a follower running; commit-to-row lag
@@ -197,6 +198,25 @@ case "appends":
     }
     emit(["path": "appends", "writers": writers, "seconds": seconds, "appends": total, "perSecond": Double(total) / seconds])
 
+case "raw-inserts":
+    // The row 1 baseline's own INSERT (Scripts/bench's raw_insert.sql), sent through PostgresNIO
+    // with the client set-up a command has: what the Swift client stack costs by itself, before
+    // any newsroom code runs. Needs the bench's raw_events table.
+    let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
+    let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
+    let total = try await Bench.summed(writers) { writer in
+        try await Database.withClient(settings, logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
+            var rng = SplitMix(seed: UInt64(writer + 1))
+            return try await Bench.repeatFor(seconds) { _ in
+                let n = Int(rng.next() % 1_000_000_000) + 1
+                try await client.query("""
+                    INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, payload, metadata, actor) VALUES ('article-' || \(n), \(n % 1000), gen_random_uuid(), 'ArticleEdited', '{"summary":"Ringkasan berita tentang Putin dan Kim"}', '{"commandID":"00000000-0000-4000-8000-000000000000"}', current_user)
+                    """, logger: logger)
+            }
+        }
+    }
+    emit(["path": "raw-inserts", "writers": writers, "seconds": seconds, "inserts": total, "perSecond": Double(total) / seconds])
+
 case "archive":
     let articles = Int(arguments.dropFirst().first ?? "1000") ?? 1000
     guard let path = arguments.dropFirst(2).first, FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
@@ -220,7 +240,7 @@ case "archive":
 case "rebuild":
     let started = Date()
     let events = try await Database.withClient(settings, logger: logger, maximumConnections: 4) { client in
-        try await ProjectionRunner(client: client, logger: logger, batchSize: 2000).rebuild([PublishedArticlesProjection(), EditorialAuditProjection()])
+        try await ProjectionRunner(client: client, logger: logger, batchSize: ProjectionRunner.rebuildBatchSize).rebuild([PublishedArticlesProjection(), EditorialAuditProjection()])
     }
     let seconds = Date().timeIntervalSince(started)
     emit(["path": "rebuild", "events": events, "seconds": seconds, "eventsPerSecond": Double(events) / seconds, "peakRSSKilobytes": peakRSSKilobytes()])
@@ -281,6 +301,6 @@ case "lag":
     emit(["path": "lag", "rate": rate, "seconds": seconds, "commands": lags.count, "p50Milliseconds": percentile(0.5), "p99Milliseconds": percentile(0.99), "maxMilliseconds": lags.last ?? 0])
 
 default:
-    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | archive ARTICLES FILE | rebuild | lag SECONDS RATE\n".utf8))
+    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | raw-inserts SECONDS WRITERS | archive ARTICLES FILE | rebuild | lag SECONDS RATE\n".utf8))
     exit(64)
 }

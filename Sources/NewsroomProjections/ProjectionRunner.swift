@@ -67,6 +67,10 @@ public struct ProjectionRunner: Sendable {
         return (installed, try await rebuildOutdated())
     }
 
+    /// Batches of a whole-log rebuild: large enough that each statement carries many rows, small
+    /// enough that a batch's decoded events stay a few megabytes.
+    public static let rebuildBatchSize = 2000
+
     /// Rebuilds the live read models that another version of their projection built (an upgrade
     /// changed their tables or what they hold): until then every batch refuses them. Returns
     /// their names. Needs the administrator, as `installAll` does.
@@ -78,7 +82,7 @@ public struct ProjectionRunner: Sendable {
         let outdated = Projections.all.filter { projection in installed[projection.name].map { $0 != projection.version } ?? false }
         guard !outdated.isEmpty else { return [] }
         var rebuilding = self
-        rebuilding.batchSize = max(batchSize, 2000)
+        rebuilding.batchSize = max(batchSize, Self.rebuildBatchSize)
         _ = try await rebuilding.rebuild(outdated)
         return outdated.map(\.name)
     }
@@ -172,7 +176,7 @@ public struct ProjectionRunner: Sendable {
     /// import). When they are at least half the log, every model is rebuilt from one read of it,
     /// in batches of `rebuildBatchSize`: each catching up on its own would read the log once per
     /// model, a batch of `batchSize` at a time.
-    public func catchUpAll(afterBulkAppendOf added: Int, rebuildBatchSize: Int = 2000) async throws {
+    public func catchUpAll(afterBulkAppendOf added: Int, rebuildBatchSize: Int = ProjectionRunner.rebuildBatchSize) async throws {
         guard added * 2 >= (try await eventCount()) else { return try await catchUpAll() }
         var rebuilding = self
         rebuilding.batchSize = rebuildBatchSize

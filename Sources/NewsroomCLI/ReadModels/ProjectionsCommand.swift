@@ -41,7 +41,7 @@ struct ProjectionsRebuild: AsyncParsableCommand {
     @Argument(help: "The read models to rebuild: \(Projections.all.map(\.name).joined(separator: ", ")). All of them when none is named.")
     var names: [String] = []
     @Option(help: "Events per batch. Each batch is a transaction on the shadow copies; while one is open, live read models wait to see newer commits (about 0.1 s per 2,000 events).")
-    var batchSize = 2000
+    var batchSize = ProjectionRunner.rebuildBatchSize
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
