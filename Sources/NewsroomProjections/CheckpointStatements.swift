@@ -7,6 +7,7 @@ import PostgresNIO
 
 /// The live read models with events readable after their checkpoint: a handful of index probes.
 struct ReadableEventsProbe: PostgresPreparedStatement {
+    static let name = "newsroom.ReadableEventsProbe"
     static let sql = """
         SELECT c.schema_name FROM projection_checkpoints c
         WHERE c.until IS NULL AND c.schema_name NOT LIKE '%\\_rebuild' AND EXISTS (
@@ -22,6 +23,7 @@ struct ReadableEventsProbe: PostgresPreparedStatement {
 /// Takes a read model's batch lock (held until the transaction ends) and then reads where it
 /// stands (projection_batch_start, migration 009).
 struct BatchStartStatement: PostgresPreparedStatement {
+    static let name = "newsroom.BatchStartStatement"
     static let sql = "SELECT version, transaction_id, position, until FROM projection_batch_start($1::text, $2::integer)"
     typealias Row = (Int, Int64, Int64, Date?)
     var schema: String
@@ -37,6 +39,7 @@ struct BatchStartStatement: PostgresPreparedStatement {
 
 /// Moves a read model's checkpoint past a batch, in the batch's transaction.
 struct AdvanceCheckpointStatement: PostgresPreparedStatement {
+    static let name = "newsroom.AdvanceCheckpointStatement"
     static let sql = """
         UPDATE projection_checkpoints SET transaction_id = $1::bigint, position = $2::bigint,
             events_applied = events_applied + $3::bigint, last_event_at = coalesce($4::timestamptz, last_event_at), updated_at = now()
