@@ -32,6 +32,7 @@ public struct CommandHandler: Sendable {
     /// the append's version); `requiring` also has the append check another stream the decision
     /// read; `speculative` says `loaded` came from the cache, so a refusal or a no-op is not an
     /// answer (only an append verifies) and throws `.contextChanged` for the caller to read again.
+    @_specialize(exported: false, where D == ArticleDecider)
     public func handle<D: Decider>(
         _ decider: D.Type,
         command: D.Command,
@@ -121,6 +122,7 @@ public struct CommandHandler: Sendable {
 
     /// The stream's current state and version, folded from the log (now: from the cached state
     /// plus whatever was appended since).
+    @_specialize(exported: false, where D == ArticleDecider)
     public func load<D: Decider>(_ decider: D.Type, stream: StreamID, asOf: Date? = nil) async throws -> (D.State, Int) {
         if asOf != nil {
             let records = try await store.readStream(stream, asOf: asOf)
