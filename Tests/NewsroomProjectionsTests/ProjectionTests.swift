@@ -170,6 +170,10 @@ struct ProjectionTests {
         }
         let tempoText = try #require(tempoJSON)
         let tempo = try #require(try JSONSerialization.jsonObject(with: Data(tempoText.utf8)) as? [String: Any])
+        // Served as newsroom wrote it: stored as json, not re-parsed into jsonb and printed back
+        // with its keys reordered.
+        let (article, version) = try await room.as(room.chief) { try await $0.article(report.articleID) }
+        #expect(tempoText == NinjsDocument.text(article, id: report.articleID, version: version))
         #expect(files.count >= 2)
         let validator = CLIRunner.fixturesDirectory.appendingPathComponent("ninjs/validate.py").path
         let result = try await CLIRunner.spawn("/usr/bin/env", ["python3", validator] + files, environment: ProcessInfo.processInfo.environment)
