@@ -32,6 +32,10 @@ public struct CommandHandler: Sendable {
     /// the append's version); `requiring` also has the append check another stream the decision
     /// read; `speculative` says `loaded` came from the cache, so a refusal or a no-op is not an
     /// answer (only an append verifies) and throws `.contextChanged` for the caller to read again.
+    ///
+    /// Specialized for articles, the commands that matter for speed: called from the application
+    /// layer, a generic function of another module runs unspecialized, every use of the state and
+    /// events going through witness tables and run-time type metadata.
     @_specialize(exported: false, where D == ArticleDecider)
     public func handle<D: Decider>(
         _ decider: D.Type,
