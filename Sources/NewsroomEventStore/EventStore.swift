@@ -253,31 +253,28 @@ public struct EventStore: Sendable {
         return events
     }
 
+    /// The values of one row of `columns`, in order.
+    typealias EventColumns = (position: Int64, tx: Int64, stream: String, version: Int, id: UUID, type: String, schema: Int,
+                              payload: String, metadata: String, actor: String, at: Date)
+
     /// One row of `columns`. The cells are read straight from the binary forms PostgreSQL sends
     /// for prepared statements: PostgresNIO's tuple decode runs unspecialized from this module and
     /// looked up generic metadata for every column (5% of a rebuild's client samples). A row in any
     /// other form goes through that decode.
     static func decodeEvent(_ row: PostgresRow) throws -> RecordedEvent {
-        var cells = BinaryCells(row)
-        if let position = cells.int64(), let tx = cells.int64(), let stream = cells.text(), let version = cells.int32(),
-           let id = cells.uuid(), let type = cells.text(), let schema = cells.int32(), let payload = cells.text(),
-           let metadata = cells.text(), let actor = cells.text(), let at = cells.timestamp(), cells.atEnd {
-            return try event(position, tx, stream, version, id, type, schema, payload, metadata, actor, at)
+        let c: EventColumns
+        if let direct = BinaryCells.eventColumns(row) {
+            c = direct
+        } else {
+            c = try row.decode((Int64, Int64, String, Int, UUID, String, Int, String, String, String, Date).self)
         }
-        let (position, tx, stream, version, id, type, schema, payload, metadata, actor, at) =
-            try row.decode((Int64, Int64, String, Int, UUID, String, Int, String, String, String, Date).self)
-        return try event(position, tx, stream, version, id, type, schema, payload, metadata, actor, at)
-    }
-
-    private static func event(_ position: Int64, _ tx: Int64, _ stream: String, _ version: Int, _ id: UUID, _ type: String, _ schema: Int,
-                              _ payload: String, _ metadata: String, _ actor: String, _ at: Date) throws -> RecordedEvent {
-        guard let meta = EventMetadata(storedText: metadata) else {
-            throw EventStoreError(.corruptEvent, "event at position \(position) has unreadable metadata: \(metadata)")
+        guard let meta = EventMetadata(storedText: c.metadata) else {
+            throw EventStoreError(.corruptEvent, "event at position \(c.position) has unreadable metadata: \(c.metadata)")
         }
         return RecordedEvent(
-            logPosition: LogPosition(transactionID: tx, position: position), streamID: StreamID(stream),
-            streamVersion: version, eventID: id, type: type, schemaVersion: schema, payload: payload,
-            metadata: meta, actor: actor, recordedAt: at)
+            logPosition: LogPosition(transactionID: c.tx, position: c.position), streamID: StreamID(c.stream),
+            streamVersion: c.version, eventID: c.id, type: c.type, schemaVersion: c.schema, payload: c.payload,
+            metadata: meta, actor: c.actor, recordedAt: c.at)
     }
 }
 

@@ -14,6 +14,10 @@ public struct PublishedArticlesProjection: Projection {
     public let publicTables = ["visible_articles", "slugs"]
     public init() {}
 
+    /// The ninjs document is stored as `json`, the text newsroom wrote, checked to be JSON: it is
+    /// only ever served whole, and jsonb would parse each document into its binary form on
+    /// every write (the model's largest cost in PostgreSQL) and print it back on every read,
+    /// with its keys reordered.
     public func createTables(in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await states(in: schema).createTable(on: connection, logger: logger)
         for sql in [
@@ -52,11 +56,6 @@ public struct PublishedArticlesProjection: Projection {
         (a.status == .published || a.status == .corrected || a.status == .scheduled) && a.visibleFrom != nil && a.slug != nil
     }
 
-    /// The ninjs document is stored as `json`, the text newsroom wrote, checked to be JSON: it is
-    /// only ever served whole, and jsonb would parse each document into its binary form on
-    /// every write (the model's largest cost in PostgreSQL) and print it back on every read.
-    /// jsonb's printing also reordered the keys; the API now serves the document as written.
-    ///
     /// An article's body is kept once, in its row's ninjs document (its main body), which is
     /// most of the row's bytes: as a column of its own and in the folded state too, a rebuild
     /// wrote it three times. The view gives readers the column back.
