@@ -1,0 +1,111 @@
+import Foundation
+import NewsroomDomain
+import PostgresNIO
+
+/// PostgreSQL's COPY text format: tab between fields, newline after the row, `\N` for NULL, and
+/// backslash, tab, newline and carriage return escaped inside a field. Bulk writers (the archive
+/// import, a rebuild's audit rows) fill a buffer with it for `PostgresConnection.copyFrom`.
+public enum CopyText {
+    public static func field(_ text: String, _ buffer: inout ByteBuffer, last: Bool = false) {
+        var text = text
+        text.withUTF8 { escape($0, &buffer) }
+        end(&buffer, last)
+    }
+
+    public static func field(_ bytes: [UInt8], _ buffer: inout ByteBuffer, last: Bool = false) {
+        bytes.withUnsafeBufferPointer { escape($0, &buffer) }
+        end(&buffer, last)
+    }
+
+    /// A field that is NULL, or the text when there is one.
+    public static func field(_ text: String?, _ buffer: inout ByteBuffer, last: Bool = false) {
+        guard let text else { return null(&buffer, last: last) }
+        field(text, &buffer, last: last)
+    }
+
+    public static func null(_ buffer: inout ByteBuffer, last: Bool = false) {
+        buffer.writeBytes([0x5C, 0x4E])
+        end(&buffer, last)
+    }
+
+    /// Digits only: nothing to escape. (Not generic: called from another module, a generic
+    /// function runs unspecialized.)
+    public static func integer(_ value: Int64, _ buffer: inout ByteBuffer, last: Bool = false) {
+        buffer.writeString(String(value))
+        end(&buffer, last)
+    }
+
+    public static func integer(_ value: Int, _ buffer: inout ByteBuffer, last: Bool = false) {
+        integer(Int64(value), &buffer, last: last)
+    }
+
+    /// A uuid in the form PostgreSQL prints, without a String in between.
+    public static func uuid(_ id: UUID, _ buffer: inout ByteBuffer, last: Bool = false) {
+        let hex = JSONB.hexDigits
+        withUnsafeBytes(of: id.uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { buffer.writeInteger(UInt8(0x2D)) }
+                buffer.writeBytes([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            }
+        }
+        end(&buffer, last)
+    }
+
+    /// A timestamptz as "2024-01-02 03:04:05.123456+00" (what `LogTimestamp.postgresText` says),
+    /// written digit by digit: the String form allocates a dozen small strings per instant.
+    public static func timestamp(_ instant: LogTimestamp, _ buffer: inout ByteBuffer, last: Bool = false) {
+        let micros = instant.microsecondsSince1970
+        let day = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_400_000_000 + 1) / 86_400_000_000
+        let ofDay = Int(micros - day * 86_400_000_000)
+        let (year, month, dayOfMonth) = CivilCalendar.date(fromDays: Int(day))
+        guard (0...9999).contains(year) else { return field(instant.postgresText, &buffer, last: last) }
+        let seconds = ofDay / 1_000_000
+        digits(year, 4, &buffer); buffer.writeInteger(UInt8(0x2D))
+        digits(month, 2, &buffer); buffer.writeInteger(UInt8(0x2D))
+        digits(dayOfMonth, 2, &buffer); buffer.writeInteger(UInt8(0x20))
+        digits(seconds / 3600, 2, &buffer); buffer.writeInteger(UInt8(0x3A))
+        digits(seconds / 60 % 60, 2, &buffer); buffer.writeInteger(UInt8(0x3A))
+        digits(seconds % 60, 2, &buffer); buffer.writeInteger(UInt8(0x2E))
+        digits(ofDay % 1_000_000, 6, &buffer)
+        buffer.writeBytes([0x2B, 0x30, 0x30])
+        end(&buffer, last)
+    }
+
+    /// bytea in hex form (`\x…`), its backslash escaped for COPY.
+    public static func bytea(_ bytes: [UInt8], _ buffer: inout ByteBuffer, last: Bool = false) {
+        let hex = JSONB.hexDigits
+        buffer.writeBytes([0x5C, 0x5C, 0x78])
+        for byte in bytes { buffer.writeBytes([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]) }
+        end(&buffer, last)
+    }
+
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, _ buffer: inout ByteBuffer) {
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
+            switch byte {
+            case 0x09: buffer.writeBytes([0x5C, 0x74])
+            case 0x0A: buffer.writeBytes([0x5C, 0x6E])
+            case 0x0D: buffer.writeBytes([0x5C, 0x72])
+            default: buffer.writeBytes([0x5C, 0x5C])
+            }
+            start = index + 1
+        }
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count]))
+    }
+
+    private static func digits(_ value: Int, _ width: Int, _ buffer: inout ByteBuffer) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            buffer.writeInteger(UInt8(0x30 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    private static func end(_ buffer: inout ByteBuffer, _ last: Bool) {
+        buffer.writeInteger(last ? UInt8(0x0A) : UInt8(0x09))
+    }
+}
