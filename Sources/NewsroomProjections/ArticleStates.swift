@@ -35,12 +35,16 @@ struct ArticleStates {
         var updatedAt: Date
     }
 
-    /// One article event with the article as it stood right after it.
+    /// One article event with what the audit shows of the article as it stood right after it.
+    /// Not the whole article: a copy of it per event retained and released every one of its
+    /// fields, for the three the audit reads.
     struct Step {
         var position: Int64
         var id: ArticleID
         var event: ArticleEvent
-        var after: Article
+        var headline: String
+        var hasReporterByline: Bool
+        var wireSource: String?
     }
 
     /// Folds the batch's article events into the stored states, writing them in a statement of
@@ -59,17 +63,17 @@ struct ArticleStates {
 
     /// The batch folded in memory: one read of the states it touches, whatever the batch's size
     /// (a statement per event made rebuilds crawl), and, when `keepingSteps`, each article event
-    /// with the article right after it (a model that needs only the last states saves a copy of
-    /// the article per event). The states' write is left to the caller, who sends it inside its
-    /// own statement (`\(upserting: rows)` in a WITH): one round trip fewer per batch. The write
-    /// must happen in the batch's transaction.
+    /// with what the audit shows of the article right after it. The states' write is left to the
+    /// caller, who sends it inside its own statement (`\(upserting: rows)` in a WITH): one round
+    /// trip fewer per batch. The write must happen in the batch's transaction.
     func stepsLeavingWrite(_ events: [RecordedEvent], keepingSteps: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step], rows: Rows) {
-        let articleEvents = events.compactMap { record in Self.articleID(of: record).map { (record, $0) } }
+        // Indexes, not copies: a copy of each record retained and released all its strings.
+        let articleEvents = events.indices.compactMap { index in Self.articleID(of: events[index]).map { (index, $0) } }
         guard !articleEvents.isEmpty else { return ([], [], Rows(schema: schema)) }
         // An article whose first event here is its stream's first has no state yet; the live
         // follower remembers the others it wrote last (ArticleStateCache). The rest are read.
         var firstVersion: [UUID: Int] = [:]
-        for (record, id) in articleEvents where firstVersion[id] == nil { firstVersion[id] = record.streamVersion }
+        for (index, id) in articleEvents where firstVersion[id] == nil { firstVersion[id] = events[index].streamVersion }
         let cache = ArticleStateCache.batch
         var states = cache?.cached(firstVersion.keys, in: schema) ?? [:]
         let unknown = firstVersion.filter { states[$0.key] == nil && $0.value > 1 }.map(\.key)
@@ -87,19 +91,25 @@ struct ArticleStates {
                 states[id] = state
             }
         }
-        var changed: [UUID: Changed] = [:]
+        // Each article's last version and instant in the batch; its state is the folded one.
+        var last: [UUID: (version: Int, at: Date)] = [:]
         var steps: [Step] = []
         if keepingSteps { steps.reserveCapacity(articleEvents.count) }
-        for (record, id) in articleEvents {
+        for (index, id) in articleEvents {
+            let record = events[index]
             let event = try DecodedArticleEvents.event(of: record)
             let next = ArticleDecider.evolve(states[id] ?? ArticleDecider.initialState, event)
+            if keepingSteps {
+                steps.append(Step(position: record.position, id: ArticleID(id), event: event, headline: next.headline,
+                                  hasReporterByline: !next.reporters.isEmpty, wireSource: next.wireSource))
+            }
             states[id] = next
-            changed[id] = Changed(id: ArticleID(id), article: next, version: record.streamVersion, updatedAt: record.recordedAt)
-            if keepingSteps { steps.append(Step(position: record.position, id: ArticleID(id), event: event, after: next)) }
+            last[id] = (record.streamVersion, record.recordedAt)
         }
         // Every writer of these rows takes them in the same order (the ids' bytes), so two batches
         // never wait on each other's rows in a cycle.
-        let sorted = changed.values.sorted { $0.id.uuid.precedes($1.id.uuid) }
+        let sorted = last.map { id, last in Changed(id: ArticleID(id), article: states[id]!, version: last.version, updatedAt: last.at) }
+            .sorted { $0.id.uuid.precedes($1.id.uuid) }
         var stored: [UUID: Article] = [:]
         let jsons = sorted.map { changed in
             var state = changed.article

@@ -52,19 +52,19 @@ public struct EditorialAuditProjection: Projection {
             if nextStep < steps.endIndex, steps[nextStep].position == record.position {
                 let step = steps[nextStep]
                 nextStep += 1
-                let event = step.event, article = step.after
+                let event = step.event
                 articleID = step.id.uuid
-                headline = article.headline
+                headline = step.headline
                 action = event.action
                 summary = event.summary
                 if case .edited(let fields) = event { details.field("fields", fields.changedFieldNames) }
                 if case .corrected(let e) = event { details.field("fields", e.changes.changedFieldNames); details.field("note", e.note) }
                 if case .published = event {
-                    details.field("reporterByline", !article.reporters.isEmpty)
+                    details.field("reporterByline", step.hasReporterByline)
                     details.key("wireSource")
-                    if let source = article.wireSource { details.string(source) } else { details.literal("null") }
+                    if let source = step.wireSource { details.string(source) } else { details.literal("null") }
                 }
-                if case .publicationScheduled = event { details.field("reporterByline", !article.reporters.isEmpty) }
+                if case .publicationScheduled = event { details.field("reporterByline", step.hasReporterByline) }
             } else if record.streamID.rawValue == "staff" {
                 let event = try StaffEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload)
                 switch event {
