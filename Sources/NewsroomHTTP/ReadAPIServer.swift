@@ -11,12 +11,17 @@ import ServiceLifecycle
 public enum ReadAPIServer {
     /// `articleCache`: how long an article served from memory may go without asking whether the
     /// published model moved; nil reads every request from the database.
-    public static func run(api: ConnectionSettings, projector: ConnectionSettings?, host: String, port: Int, articleCache: Duration?, logger: Logger) async throws {
+    /// `logOutput`: where `logger` writes, when it buffers its lines; it is flushed while the
+    /// server runs and when it stops.
+    public static func run(api: ConnectionSettings, projector: ConnectionSettings?, host: String, port: Int, articleCache: Duration?, logger: Logger,
+                           logOutput: BufferedLogOutput? = nil) async throws {
+        defer { logOutput?.flush() }
         let client = PostgresClient(configuration: api.clientConfiguration, backgroundLogger: logger)
         let readModels = ReadModels(client: client, logger: logger, articleCache: articleCache.map { PublishedArticleCache(validity: $0) })
         let app = Application(router: ReadAPI(readModels: readModels).router(),
                               configuration: .init(address: .hostname(host, port: port)), logger: logger)
-        var services: [any Service] = [client, app]
+        var services: [any Service] = logOutput.map { [BufferedLogOutput.Flusher(output: $0)] } ?? []
+        services += [client, app]
         if let projector { services.append(FollowerService(follower: ProjectionFollower(settings: projector, logger: logger))) }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -9,7 +9,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve published articles as ninjs over HTTP (GET /articles/{slug}, /articles, /healthz, /metrics, /audit, /openapi.json).",
         discussion: """
             The server logs in as the read-only role newsroom_api, which can read published articles (and the audit trail, for \
-            holders of a token from `newsroom token create`) and nothing else. One log line per request goes to standard error.
+            holders of a token from `newsroom token create`) and nothing else. One log line per request goes to standard error, \
+            written in batches: every 100 ms, when 64 KB are waiting, at once for warnings and errors, and at shutdown.
             """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -30,12 +31,13 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await guarded(json: connection.json) {
             let database = try await connection.open()
-            var logger = Logger(label: "newsroom.serve")
+            let output = BufferedLogOutput()
+            var logger = Logger(label: "newsroom.serve") { BufferedLogHandler(label: $0, output: output) }
             logger.logLevel = logLevel
             logger.info("serving", metadata: ["address": "\(host):\(port)", "role": "\(apiUser)", "projector": "\(withProjector)"])
             try await ReadAPIServer.run(api: database.settings.with(user: apiUser, password: nonEmptyEnv("NEWSROOM_API_PASSWORD")),
                                         projector: withProjector ? database.settings : nil, host: host, port: port,
-                                        articleCache: articleCacheMs > 0 ? .milliseconds(articleCacheMs) : nil, logger: logger)
+                                        articleCache: articleCacheMs > 0 ? .milliseconds(articleCacheMs) : nil, logger: logger, logOutput: output)
         }
     }
 }
