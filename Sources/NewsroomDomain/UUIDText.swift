@@ -16,19 +16,24 @@ extension UUID {
     /// The lower-case text PostgreSQL prints for a uuid, without Foundation's formatter (imports
     /// and rebuilds handle several per event).
     public var lowercasedText: String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0x2D, count: 36)
-        withUnsafeBytes(of: uuid) { bytes in
-            var position = 0
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
-                out[position] = hex[Int(byte >> 4)]
-                out[position + 1] = hex[Int(byte & 0xF)]
-                position += 2
-            }
-        }
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        appendLowercasedText(to: &out)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The same 36 bytes appended to `bytes`, for writers that need no String of them.
+    public func appendLowercasedText(to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: uuid) { raw in
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(0x2D) }
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
+            }
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Reads "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in either case, without the sscanf that
     /// `UUID(uuidString:)` runs (5% of a rebuild's time) and without allocating: rebuilds read

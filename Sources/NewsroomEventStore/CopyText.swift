@@ -39,35 +39,21 @@ public enum CopyText {
         integer(Int64(value), &buffer, last: last)
     }
 
-    /// A uuid in the form PostgreSQL prints, without a String in between.
+    /// A uuid in the form PostgreSQL prints (nothing in it to escape).
     public static func uuid(_ id: UUID, _ buffer: inout ByteBuffer, last: Bool = false) {
-        let hex = JSONB.hexDigits
-        withUnsafeBytes(of: id.uuid) { bytes in
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { buffer.writeInteger(UInt8(0x2D)) }
-                buffer.writeBytes([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            }
-        }
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        id.appendLowercasedText(to: &text)
+        buffer.writeBytes(text)
         end(&buffer, last)
     }
 
-    /// A timestamptz as "2024-01-02 03:04:05.123456+00" (what `LogTimestamp.postgresText` says),
-    /// written digit by digit: the String form allocates a dozen small strings per instant.
+    /// A timestamptz as `LogTimestamp.postgresText` prints it (nothing in it to escape).
     public static func timestamp(_ instant: LogTimestamp, _ buffer: inout ByteBuffer, last: Bool = false) {
-        let micros = instant.microsecondsSince1970
-        let day = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_400_000_000 + 1) / 86_400_000_000
-        let ofDay = Int(micros - day * 86_400_000_000)
-        let (year, month, dayOfMonth) = CivilCalendar.date(fromDays: Int(day))
-        guard (0...9999).contains(year) else { return field(instant.postgresText, &buffer, last: last) }
-        let seconds = ofDay / 1_000_000
-        digits(year, 4, &buffer); buffer.writeInteger(UInt8(0x2D))
-        digits(month, 2, &buffer); buffer.writeInteger(UInt8(0x2D))
-        digits(dayOfMonth, 2, &buffer); buffer.writeInteger(UInt8(0x20))
-        digits(seconds / 3600, 2, &buffer); buffer.writeInteger(UInt8(0x3A))
-        digits(seconds / 60 % 60, 2, &buffer); buffer.writeInteger(UInt8(0x3A))
-        digits(seconds % 60, 2, &buffer); buffer.writeInteger(UInt8(0x2E))
-        digits(ofDay % 1_000_000, 6, &buffer)
-        buffer.writeBytes([0x2B, 0x30, 0x30])
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        instant.appendPostgresText(to: &text)
+        buffer.writeBytes(text)
         end(&buffer, last)
     }
 
@@ -92,17 +78,6 @@ public enum CopyText {
             start = index + 1
         }
         buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count]))
-    }
-
-    private static func digits(_ value: Int, _ width: Int, _ buffer: inout ByteBuffer) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            buffer.writeInteger(UInt8(0x30 + rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 
     private static func end(_ buffer: inout ByteBuffer, _ last: Bool) {

@@ -65,15 +65,15 @@ public struct HistoryImportWriter {
                                    metadata: event.metadata.bytes, actor: event.actor, recordedAt: event.recordedAt)
         heads[event.streamID] = Head(type: head?.type ?? event.streamType, version: version, hash: hash, actor: event.actor, recordedAt: event.recordedAt)
         CopyText.field(event.streamID.rawValue, &buffer)
-        CopyText.field(String(version), &buffer)
-        CopyText.field(event.eventID.lowercasedText, &buffer)
+        CopyText.integer(version, &buffer)
+        CopyText.uuid(event.eventID, &buffer)
         CopyText.field(event.type, &buffer)
-        CopyText.field(String(event.schemaVersion), &buffer)
+        CopyText.integer(event.schemaVersion, &buffer)
         CopyText.field(event.payload.bytes, &buffer)
         CopyText.field(event.metadata.bytes, &buffer)
-        CopyText.field(event.commandID.lowercasedText, &buffer)
+        CopyText.uuid(event.commandID, &buffer)
         CopyText.field(event.actor, &buffer)
-        CopyText.field(event.recordedAt.postgresText, &buffer)
+        CopyText.timestamp(event.recordedAt, &buffer)
         CopyText.bytea(hash, &buffer, last: true)
         events += 1
         if buffer.readableBytes >= Self.flushSize { try await flush() }
@@ -121,10 +121,10 @@ extension EventStore {
                         for (stream, head) in heads {
                             CopyText.field(stream.rawValue, &buffer)
                             CopyText.field(head.type, &buffer)
-                            CopyText.field(String(head.version), &buffer)
+                            CopyText.integer(head.version, &buffer)
                             CopyText.bytea(head.hash, &buffer)
                             CopyText.field(head.actor, &buffer)
-                            CopyText.field(head.recordedAt.postgresText, &buffer, last: true)
+                            CopyText.timestamp(head.recordedAt, &buffer, last: true)
                             if buffer.readableBytes >= 1 << 20 { try await copy.write(buffer); buffer.clear() }
                         }
                         if buffer.readableBytes > 0 { try await copy.write(buffer) }

@@ -27,7 +27,18 @@ public struct LogTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// "2024-01-02 03:04:05.123456+00", which timestamptz reads in any session time zone.
-    public var postgresText: String { Instant.text(microseconds: microsecondsSince1970, separator: " ") + "+00" }
+    public var postgresText: String {
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        appendPostgresText(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The same text appended to `bytes`.
+    public func appendPostgresText(to bytes: inout [UInt8]) {
+        Instant.appendText(microseconds: microsecondsSince1970, separator: " ", to: &bytes)
+        bytes.append(contentsOf: "+00".utf8)
+    }
 
     /// "2024-01-02T03:04:05.123456Z".
     public var iso8601: String { Instant.text(microseconds: microsecondsSince1970, separator: "T") + "Z" }

@@ -85,12 +85,10 @@ public struct EditorialAuditProjection: Projection {
             details.close("}")
             rows.append(record, articleID: articleID, headline: headline, action: action, summary: summary, details: details.text)
         }
-        guard rows.count > 0 else {
+        // With no rows, or rows sent by COPY, the states go in a statement of their own.
+        if rows.count == 0 || rows.copying {
             if !states.ids.isEmpty { try await connection.query("\(upserting: states)", logger: logger) }
-            return
-        }
-        if rows.copying {
-            if !states.ids.isEmpty { try await connection.query("\(upserting: states)", logger: logger) }
+            guard rows.count > 0 else { return }
             // copyFrom quotes the table name whole; the schema is ours (validSchemaName), so the
             // quotes close around it and open again around the table.
             try await connection.copyFrom(table: "\(schema)\".\"entries", columns: Rows.columns, logger: logger) { writer in
