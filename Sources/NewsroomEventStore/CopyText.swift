@@ -41,18 +41,19 @@ public enum CopyText {
 
     /// A uuid in the form PostgreSQL prints (nothing in it to escape).
     public static func uuid(_ id: UUID, _ buffer: inout ByteBuffer, last: Bool = false) {
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        id.appendLowercasedText(to: &text)
-        buffer.writeBytes(text)
-        end(&buffer, last)
+        plain(capacity: 36, &buffer, last: last) { id.appendLowercasedText(to: &$0) }
     }
 
     /// A timestamptz as `LogTimestamp.postgresText` prints it (nothing in it to escape).
     public static func timestamp(_ instant: LogTimestamp, _ buffer: inout ByteBuffer, last: Bool = false) {
+        plain(capacity: 32, &buffer, last: last) { instant.appendPostgresText(to: &$0) }
+    }
+
+    /// A field whose text, made by `write`, never needs escaping.
+    private static func plain(capacity: Int, _ buffer: inout ByteBuffer, last: Bool, _ write: (inout [UInt8]) -> Void) {
         var text: [UInt8] = []
-        text.reserveCapacity(32)
-        instant.appendPostgresText(to: &text)
+        text.reserveCapacity(capacity)
+        write(&text)
         buffer.writeBytes(text)
         end(&buffer, last)
     }
