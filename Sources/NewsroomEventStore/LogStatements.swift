@@ -60,12 +60,13 @@ struct WaitingReadStatement: PostgresPreparedStatement {
 /// command had been appended before.
 typealias AppendRow = (Int64, Int64, Int, Bool)
 
-/// `append_events`: the only way into the log.
+/// An append with no other stream to check: `append_events_if` with no context stream, which is
+/// all `append_events` does (migration 012), without the second function call.
 struct AppendStatement: PostgresPreparedStatement {
     static let name = "newsroom.AppendStatement"
     static let sql = """
         SELECT first_position, last_position, stream_version, duplicate
-        FROM append_events($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb)
+        FROM append_events_if($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb, NULL::text, NULL::integer)
         """
     typealias Row = AppendRow
 

@@ -118,6 +118,55 @@ struct AppendAndReadTests {
         }
     }
 
+    @Test("a one-event append on a named version (one statement) chains, and each way it fails leaves nothing behind")
+    func appendOnNamedVersion() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let stream = StreamID("article-\(UUID())"), roster = StreamID("staff-\(UUID())")
+            _ = try await store.append([event(1), event(2)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
+            _ = try await store.append([event(0)], to: roster, streamType: "staff", expectedVersion: .noStream, metadata: meta(), digest: "r")
+            let onRoster = ContextVersion(stream: roster, version: 1)
+
+            let metadata = meta()
+            let third = try await store.append([event(3)], to: stream, streamType: "article", expectedVersion: .exactly(2), metadata: metadata, digest: "c", requiring: onRoster)
+            #expect(third.streamVersion == 3 && !third.wasDuplicate && third.firstPosition == third.lastPosition)
+            let resent = try await store.append([event(3)], to: stream, streamType: "article", expectedVersion: .exactly(2), metadata: metadata, digest: "c", requiring: onRoster)
+            #expect(resent.wasDuplicate && resent.firstPosition == third.firstPosition && resent.streamVersion == 3)
+            let reused = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(4)], to: stream, streamType: "article", expectedVersion: .exactly(3), metadata: metadata, digest: "other")
+            }
+            #expect(reused?.code == .commandReused)
+
+            // Each refusal below must take its command record with it: the same command id then
+            // appends normally, which it could not if the record had stayed.
+            let refused = meta()
+            let moved = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(4)], to: stream, streamType: "article", expectedVersion: .exactly(3), metadata: refused, digest: "d",
+                                       requiring: ContextVersion(stream: roster, version: 0))
+            }
+            #expect(moved?.code == .contextChanged)
+            let stale = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(4)], to: stream, streamType: "article", expectedVersion: .exactly(2), metadata: refused, digest: "d")
+            }
+            #expect(stale?.code == .conflict)
+            #expect(stale?.conflict?.actualVersion == 3)
+            #expect(stale?.conflict?.lastActor == db.user)
+            let missing = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(4)], to: StreamID("article-\(UUID())"), streamType: "article", expectedVersion: .exactly(5), metadata: refused, digest: "d")
+            }
+            #expect(missing?.code == .conflict)
+            #expect(missing?.conflict?.actualVersion == 0)
+            let fourth = try await store.append([event(4)], to: stream, streamType: "article", expectedVersion: .exactly(3), metadata: refused, digest: "d", requiring: onRoster)
+            #expect(fourth.streamVersion == 4 && !fourth.wasDuplicate)
+
+            #expect(try await store.readStream(stream).map(\.streamVersion) == [1, 2, 3, 4])
+            #expect(try await store.streamVersion(stream) == 4)
+            let report = try await store.verify()
+            #expect(report.firstBreak == nil)
+            #expect(report.eventsChecked == 5)
+        }
+    }
+
     @Test("readAll in batches returns the whole log once, in log order")
     func readAllBatches() async throws {
         let db = try await TestCluster.freshDatabase()
