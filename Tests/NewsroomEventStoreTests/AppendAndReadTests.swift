@@ -97,6 +97,29 @@ struct AppendAndReadTests {
         }
     }
 
+    @Test("the same command sent eight times at once appends once, and every copy answers with that append")
+    func concurrentResends() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let stream = StreamID("article-\(UUID())")
+            _ = try await store.append([event(0)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
+            let metadata = meta()
+            let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .exactly(1), metadata: metadata, digest: "same")
+                    }
+                }
+                return try await group.reduce(into: [AppendResult]()) { $0.append($1) }
+            }
+            #expect(results.count == 8)
+            #expect(results.filter { !$0.wasDuplicate }.count == 1)
+            #expect(Set(results.map(\.firstPosition)).count == 1)
+            #expect(results.allSatisfy { $0.streamVersion == 2 })
+            #expect(try await store.readStream(stream).map(\.streamVersion) == [1, 2])
+        }
+    }
+
     @Test("the same command id again appends nothing and returns the first result; different content is refused")
     func idempotentCommands() async throws {
         let db = try await TestCluster.freshDatabase()
