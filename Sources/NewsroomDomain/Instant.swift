@@ -82,10 +82,7 @@ public enum Instant {
 
     /// "yyyy-MM-dd", then `separator`, then "HH:mm:ss.SSSSSS", in UTC.
     public static func text(microseconds: Int64, separator: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        appendText(microseconds: microseconds, separator: separator, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        String(utf8Capacity: 32) { appendText(microseconds: microseconds, separator: separator, to: &$0) }
     }
 
     /// The same text appended to `bytes`, digit by digit: bulk writers (a rebuild's audit rows,

@@ -15,12 +15,7 @@ extension UUID {
 
     /// The lower-case text PostgreSQL prints for a uuid, without Foundation's formatter (imports
     /// and rebuilds handle several per event).
-    public var lowercasedText: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        appendLowercasedText(to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var lowercasedText: String { String(utf8Capacity: 36) { appendLowercasedText(to: &$0) } }
 
     /// The same 36 bytes appended to `bytes`, for writers that need no String of them.
     public func appendLowercasedText(to bytes: inout [UInt8]) {

@@ -45,12 +45,8 @@ public struct EventStore: Sendable {
         }.joined(separator: ",") + "]"
         let expected = expectedVersion.sqlValue
         do {
-            let append = AppendStatement(stream: stream.rawValue, streamType: streamType, expected: expected, commandID: metadata.commandID, digest: digest, events: array)
-            let rows = if let context {
-                try await client.execute(ConditionalAppendStatement(append: append, context: context), logger: logger)
-            } else {
-                try await client.execute(append, logger: logger)
-            }
+            let rows = try await client.execute(AppendStatement(stream: stream.rawValue, streamType: streamType, expected: expected, commandID: metadata.commandID,
+                                                                digest: digest, events: array, context: context), logger: logger)
             for try await (first, last, version, duplicate) in rows {
                 return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: duplicate)
             }

@@ -60,17 +60,18 @@ struct WaitingReadStatement: PostgresPreparedStatement {
 /// command had been appended before.
 typealias AppendRow = (Int64, Int64, Int, Bool)
 
-/// An append with no other stream to check: `append_events_if` with no context stream, which is
-/// all `append_events` does (migration 012), without the second function call.
+/// `append_events_if`, the body of every append since migration 012 (`append_events` only calls
+/// it): `context`, when there is one, is the version of another stream the decision read, which
+/// the append checks as well.
 struct AppendStatement: PostgresPreparedStatement {
     static let name = "newsroom.AppendStatement"
     static let sql = """
         SELECT first_position, last_position, stream_version, duplicate
-        FROM append_events_if($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb, NULL::text, NULL::integer)
+        FROM append_events_if($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb, $7::text, $8::integer)
         """
     typealias Row = AppendRow
 
-    var stream: String, streamType: String, expected: Int?, commandID: UUID, digest: String, events: String
+    var stream: String, streamType: String, expected: Int?, commandID: UUID, digest: String, events: String, context: ContextVersion?
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings()
@@ -80,28 +81,8 @@ struct AppendStatement: PostgresPreparedStatement {
         bindings.append(commandID)
         bindings.append(digest)
         bindings.append(events)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> AppendRow { try row.decode(AppendRow.self) }
-}
-
-/// `append_events_if`: an append that also checks the version of a stream the decision read.
-struct ConditionalAppendStatement: PostgresPreparedStatement {
-    static let name = "newsroom.ConditionalAppendStatement"
-    static let sql = """
-        SELECT first_position, last_position, stream_version, duplicate
-        FROM append_events_if($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb, $7::text, $8::integer)
-        """
-    typealias Row = AppendRow
-
-    var append: AppendStatement
-    var context: ContextVersion
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = try append.makeBindings()
-        bindings.append(context.stream.rawValue)
-        bindings.append(Int32(clamping: context.version))
+        bindings.append(context?.stream.rawValue)
+        bindings.append(context.map { Int32(clamping: $0.version) })
         return bindings
     }
 

@@ -27,12 +27,7 @@ public struct LogTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// "2024-01-02 03:04:05.123456+00", which timestamptz reads in any session time zone.
-    public var postgresText: String {
-        var text: [UInt8] = []
-        text.reserveCapacity(32)
-        appendPostgresText(to: &text)
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var postgresText: String { String(utf8Capacity: 32) { appendPostgresText(to: &$0) } }
 
     /// The same text appended to `bytes`.
     public func appendPostgresText(to bytes: inout [UInt8]) {
