@@ -11,6 +11,7 @@ import Synchronization
 // PostgreSQL baselines in the same run and computes the ratios. Prints one JSON object.
 //   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command path
 //   newsroom-bench raw-inserts SECONDS WRITERS  row 1's raw INSERT sent through PostgresNIO (client stack alone)
+//   newsroom-bench log-writes SECONDS WRITERS FILE  Scripts/bench's log-writes floor statement through PostgresNIO
 //   newsroom-bench archive ARTICLES FILE      writes ARTICLES generated histories as an archive (no database)
 //   newsroom-bench rebuild                    rebuilds published + audit; events/s and peak RSS
 //   newsroom-bench lag SECONDS RATE           commands at RATE/s with a follower running; commit-to-row lag
@@ -47,6 +48,25 @@ func peakRSSKilobytes() -> Int {
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
     return 0
+}
+
+/// Scripts/bench's pgbench script for the log-writes floor, its writer's stream as a parameter
+/// instead of pgbench's `:client_id`: the very statement, so the two floors cannot drift apart.
+struct LogWritesStatement: PostgresPreparedStatement {
+    static let name = "bench.LogWritesStatement"
+    static let sql: String = {
+        guard let path = CommandLine.arguments.dropFirst(4).first, let script = try? String(contentsOfFile: path, encoding: .utf8),
+              script.contains("(:client_id + 1)") else { return "SELECT 'log-writes needs Scripts/bench''s log_writes.sql' :: int" }
+        return script.replacingOccurrences(of: "(:client_id + 1)", with: "$1::integer")
+    }()
+    typealias Row = Int
+    var writer: Int
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(Int32(writer))
+        return bindings
+    }
+    func decodeRow(_ row: PostgresRow) throws -> Int { 0 }
 }
 
 enum Bench {
@@ -216,6 +236,21 @@ case "raw-inserts":
         }
     }
     emit(["path": "raw-inserts", "writers": writers, "seconds": seconds, "inserts": total, "perSecond": Double(total) / seconds])
+
+case "log-writes":
+    // The log's own writes for one command (Scripts/bench's floor statement, prepared as the
+    // append is) sent through PostgresNIO with a command's client set-up: the floor under row 1
+    // with the Swift client stack and the log's writes, and no newsroom code at all.
+    let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
+    let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
+    let total = try await Bench.summed(writers) { writer in
+        try await Database.withClient(settings, logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
+            try await Bench.repeatFor(seconds) { _ in
+                for try await _ in try await client.execute(LogWritesStatement(writer: writer + 1), logger: logger) {}
+            }
+        }
+    }
+    emit(["path": "log-writes", "writers": writers, "seconds": seconds, "transactions": total, "perSecond": Double(total) / seconds])
 
 case "archive":
     let articles = Int(arguments.dropFirst().first ?? "1000") ?? 1000
