@@ -54,11 +54,12 @@ func peakRSSKilobytes() -> Int {
 /// instead of pgbench's `:client_id`: the very statement, so the two floors cannot drift apart.
 struct LogWritesStatement: PostgresPreparedStatement {
     static let name = "bench.LogWritesStatement"
-    static let sql: String = {
-        guard let path = CommandLine.arguments.dropFirst(4).first, let script = try? String(contentsOfFile: path, encoding: .utf8),
-              script.contains("(:client_id + 1)") else { return "SELECT 'log-writes needs Scripts/bench''s log_writes.sql' :: int" }
-        return script.replacingOccurrences(of: "(:client_id + 1)", with: "$1::integer")
-    }()
+    /// The `log-writes` case has checked the script before the first statement is prepared.
+    static let sql = Self.script(at: CommandLine.arguments.dropFirst(4).first ?? "")?.replacingOccurrences(of: "(:client_id + 1)", with: "$1::integer") ?? ""
+    static func script(at path: String) -> String? {
+        guard let script = try? String(contentsOfFile: path, encoding: .utf8), script.contains("(:client_id + 1)") else { return nil }
+        return script
+    }
     typealias Row = Int
     var writer: Int
     func makeBindings() throws -> PostgresBindings {
@@ -243,6 +244,10 @@ case "log-writes":
     // with the Swift client stack and the log's writes, and no newsroom code at all.
     let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
+    guard LogWritesStatement.script(at: arguments.dropFirst(3).first ?? "") != nil else {
+        FileHandle.standardError.write(Data("newsroom-bench: log-writes needs the path of Scripts/bench's log_writes.sql (a pgbench script using (:client_id + 1))\n".utf8))
+        exit(64)
+    }
     let total = try await Bench.summed(writers) { writer in
         try await Database.withClient(settings, logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
             try await Bench.repeatFor(seconds) { _ in
@@ -336,6 +341,6 @@ case "lag":
     emit(["path": "lag", "rate": rate, "seconds": seconds, "commands": lags.count, "p50Milliseconds": percentile(0.5), "p99Milliseconds": percentile(0.99), "maxMilliseconds": lags.last ?? 0])
 
 default:
-    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | raw-inserts SECONDS WRITERS | archive ARTICLES FILE | rebuild | lag SECONDS RATE\n".utf8))
+    FileHandle.standardError.write(Data("usage: newsroom-bench commands SECONDS WRITERS | appends SECONDS WRITERS | raw-inserts SECONDS WRITERS | log-writes SECONDS WRITERS FILE | archive ARTICLES FILE | rebuild | lag SECONDS RATE\n".utf8))
     exit(64)
 }
