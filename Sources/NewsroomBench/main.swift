@@ -54,12 +54,12 @@ func peakRSSKilobytes() -> Int {
 /// instead of pgbench's `:client_id`: the very statement, so the two floors cannot drift apart.
 struct LogWritesStatement: PostgresPreparedStatement {
     static let name = "bench.LogWritesStatement"
-    /// The `log-writes` case has checked the script before the first statement is prepared.
-    static let sql = Self.script(at: CommandLine.arguments.dropFirst(4).first ?? "")?.replacingOccurrences(of: "(:client_id + 1)", with: "$1::integer") ?? ""
-    static func script(at path: String) -> String? {
-        guard let script = try? String(contentsOfFile: path, encoding: .utf8), script.contains("(:client_id + 1)") else { return nil }
-        return script
-    }
+    /// The script named by `log-writes SECONDS WRITERS FILE`; nil when it is missing or not the floor's.
+    static let script: String? = CommandLine.arguments.dropFirst(4).first
+        .flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        .flatMap { $0.contains("(:client_id + 1)") ? $0 : nil }
+    /// The `log-writes` case has checked `script` before the first statement is prepared.
+    static let sql = script?.replacingOccurrences(of: "(:client_id + 1)", with: "$1::integer") ?? ""
     typealias Row = Int
     var writer: Int
     func makeBindings() throws -> PostgresBindings {
@@ -244,7 +244,7 @@ case "log-writes":
     // with the Swift client stack and the log's writes, and no newsroom code at all.
     let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
-    guard LogWritesStatement.script(at: arguments.dropFirst(3).first ?? "") != nil else {
+    guard LogWritesStatement.script != nil else {
         FileHandle.standardError.write(Data("newsroom-bench: log-writes needs the path of Scripts/bench's log_writes.sql (a pgbench script using (:client_id + 1))\n".utf8))
         exit(64)
     }
