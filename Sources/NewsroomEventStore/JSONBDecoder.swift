@@ -24,6 +24,27 @@ public struct JSONBDecoder: PayloadDecoder {
     }
 }
 
+/// Decodes a payload the caller has parsed already, from its tree: the archive import parses
+/// every line to check it and to print its canonical text, and reading that text once more was a
+/// quarter of the import's client time. `text` is the payload's text as the caller hands it to
+/// `ArticleEvent.decode`; any other text (an upcast old version) is parsed as `JSONBDecoder` does.
+/// The tree may keep keys in their original order and duplicates: members are looked up by key,
+/// the last of duplicates winning, as in jsonb's canonical text.
+public struct ParsedPayloadDecoder: PayloadDecoder {
+    let value: JSONBValue
+    let text: String
+
+    public init(value: JSONBValue, text: String) {
+        self.value = value
+        self.text = text
+    }
+
+    public func decode<T: Decodable>(_ type: T.Type, from payload: String) throws -> T {
+        guard payload == text else { return try JSONBDecoder().decode(type, from: payload) }
+        return try ValueDecoder(value: value, codingPath: []).decode(T.self)
+    }
+}
+
 private struct ValueDecoder: Decoder, SingleValueDecodingContainer {
     let value: JSONBValue
     let codingPath: [any CodingKey]

@@ -79,4 +79,33 @@ struct JSONBDecoderTests {
             }
         }
     }
+
+    @Test("a payload read from the tree its text was printed from reads as JSONDecoder reads the text")
+    func parsedPayloads() throws {
+        let duplicated = ("ArticleEdited", 1, #"{"headline": "lama", "body": "isi", "headline": "baru"}"#)
+        for (type, version, payload) in Self.readable + [duplicated] {
+            let tree = try JSONB.parse(payload)
+            let text = CanonicalJSON(tree).text
+            let expected = try ArticleEvent.decode(typeName: type, schemaVersion: version, payload: text)
+            let read = try ArticleEvent.decode(typeName: type, schemaVersion: version, payload: text,
+                                               using: ParsedPayloadDecoder(value: tree, text: text))
+            #expect(read == expected, "\(type): \(payload)")
+        }
+        let tree = try JSONB.parse(duplicated.2)
+        let text = CanonicalJSON(tree).text
+        let edited = try ArticleEvent.decode(typeName: duplicated.0, schemaVersion: 1, payload: text, using: ParsedPayloadDecoder(value: tree, text: text))
+        guard case .edited(let fields) = edited else { Issue.record("not an edit: \(edited)"); return }
+        #expect(fields.headline == "baru")
+    }
+
+    @Test("what JSONDecoder refuses, the parsed tree is refused for too")
+    func parsedRefusals() {
+        for (type, version, payload) in Self.unreadable {
+            guard let tree = try? JSONB.parse(payload) else { continue }
+            let text = CanonicalJSON(tree).text
+            #expect(throws: (any Error).self, "the tree of \(type): \(payload) was read") {
+                try ArticleEvent.decode(typeName: type, schemaVersion: version, payload: text, using: ParsedPayloadDecoder(value: tree, text: text))
+            }
+        }
+    }
 }

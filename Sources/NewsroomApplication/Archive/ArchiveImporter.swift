@@ -150,11 +150,18 @@ struct ArchiveValidator {
         }
 
         let payload = CanonicalJSON(payloadValue)
+        let payloadText = payload.text
         let event: ArticleEvent
         do {
-            event = try ArticleEvent.decode(typeName: type, schemaVersion: schemaVersion, payload: payload.text)
+            event = try ArticleEvent.decode(typeName: type, schemaVersion: schemaVersion, payload: payloadText,
+                                            using: ParsedPayloadDecoder(value: payloadValue, text: payloadText))
         } catch {
-            throw failure("\(type.prefix(60)) v\(schemaVersion) cannot be read: \(error).")
+            // JSONDecoder's wording of what is wrong is the one a person can act on.
+            do {
+                event = try ArticleEvent.decode(typeName: type, schemaVersion: schemaVersion, payload: payloadText)
+            } catch {
+                throw failure("\(type.prefix(60)) v\(schemaVersion) cannot be read: \(error).")
+            }
         }
         let version = (versions[id] ?? 0) + 1
         switch line.version {
