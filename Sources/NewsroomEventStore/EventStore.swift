@@ -238,10 +238,17 @@ public struct EventStore: Sendable {
 
     // MARK: Decoding
 
-    static let columns = """
-        position, transaction_id::text::bigint, stream_id, stream_version, event_id, event_type, schema_version,
-        payload::text, metadata::text, actor, recorded_at
-        """
+    static let columns = columns(payload: "payload::text")
+
+    /// The select list `decodeEvent` reads, with `payload` the SQL giving the payload's text and
+    /// every other column qualified by `table` when given.
+    static func columns(payload: String, table: String? = nil) -> String {
+        let t = table.map { "\($0)." } ?? ""
+        return """
+            \(t)position, \(t)transaction_id::text::bigint, \(t)stream_id, \(t)stream_version, \(t)event_id, \(t)event_type, \(t)schema_version,
+            \(payload), \(t)metadata::text, \(t)actor, \(t)recorded_at
+            """
+    }
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []

@@ -11,6 +11,8 @@ import PostgresNIO
 public struct AccessTokensProjection: Projection {
     public let name = "access"
     public let version = 1
+    /// Never reads an article.
+    public let foldsOnlyLatestBodies = true
     public let publicTables = ["valid_tokens"]
     public init() {}
 

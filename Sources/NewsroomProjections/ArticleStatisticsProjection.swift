@@ -10,6 +10,8 @@ import PostgresNIO
 public struct ArticleStatisticsProjection: Projection {
     public let name = "stats"
     public let version = 1
+    /// Counts events by type; never reads a payload.
+    public let foldsOnlyLatestBodies = true
     public init() {}
 
     public func createTables(in schema: String, on connection: PostgresConnection, logger: Logger) async throws {

@@ -8,6 +8,8 @@ import PostgresNIO
 public struct DeskQueueProjection: Projection {
     public let name = "desk"
     public let version = 1
+    /// Shows articles as each batch leaves them.
+    public let foldsOnlyLatestBodies = true
     public init() {}
 
     public func createTables(in schema: String, on connection: PostgresConnection, logger: Logger) async throws {

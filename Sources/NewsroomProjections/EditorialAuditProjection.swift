@@ -10,6 +10,8 @@ import PostgresNIO
 public struct EditorialAuditProjection: Projection {
     public let name = "audit"
     public let version = 1
+    /// Shows no body (its states drop it).
+    public let foldsOnlyLatestBodies = true
     public let publicTables = ["entries"]
     public init() {}
 

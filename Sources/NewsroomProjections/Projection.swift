@@ -24,12 +24,18 @@ public protocol Projection: Sendable {
     /// transaction for a read that holds nothing the model folds: the model's checkpoint then stays
     /// behind until a read it folds, or the follower's once-a-second round, brings it up from the log.
     func concerns(_ record: RecordedEvent) -> Bool
+    /// Whether the model reads an article's body only as it stands after the article's last
+    /// event in a batch (in the states and rows the batch writes), never after an earlier one.
+    /// A rebuild of such models alone reads the log with every earlier body of a read left out
+    /// (`SupersededBodies`). False unless a model says so.
+    var foldsOnlyLatestBodies: Bool { get }
 }
 
 extension Projection {
     public var publicTables: [String] { [] }
     public func indexes(in schema: String) -> [String] { [] }
     public func concerns(_ record: RecordedEvent) -> Bool { true }
+    public var foldsOnlyLatestBodies: Bool { false }
 }
 
 /// Every projection newsroom keeps. Adding one is one file and one line here.

@@ -295,20 +295,22 @@ public struct ProjectionRunner: Sendable {
             return try await group.reduce(into: [LogPosition]()) { $0.append($1) }
         }
         let store = EventStore(client: client, logger: logger)
+        // When no model reads a body but as a batch leaves it, the log need not send the others.
+        let blanking = projections.allSatisfy(\.foldsOnlyLatestBodies)
         var done = 0
         var from = resumedFrom.min() ?? .start
-        var (batch, decoded) = try await readDecoded(store, after: from)
+        var (batch, decoded) = try await readDecoded(store, after: from, blanking: blanking)
         while let last = batch.last {
             let events = batch, readAfter = from, shared = decoded
             let full = events.count == batchSize
             // The next batch is read and decoded while this one is applied.
-            async let next = full ? readDecoded(store, after: last.logPosition) : ([], DecodedArticleEvents([]))
+            async let next = full ? readDecoded(store, after: last.logPosition, blanking: blanking) : ([], DecodedArticleEvents([]))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for projection in projections {
                     group.addTask {
                         // Every shadow stands at or after `from`: the reads start at the earliest
                         // and follow each other without a gap.
-                        guard try await applyRead(events, decoded: shared, after: readAfter, to: projection, schema: "\(projection.name)_rebuild") else {
+                        guard try await applyRead(events, decoded: shared, blanked: blanking, after: readAfter, to: projection, schema: "\(projection.name)_rebuild") else {
                             throw Failure(description: "The shadow copy of \(projection.name) fell behind its rebuild; run the rebuild again (it resumes).")
                         }
                     }
@@ -347,8 +349,9 @@ public struct ProjectionRunner: Sendable {
         }
     }
 
-    private func readDecoded(_ store: EventStore, after position: LogPosition) async throws -> ([RecordedEvent], DecodedArticleEvents) {
-        let events = try await store.readAll(after: position, limit: batchSize)
+    private func readDecoded(_ store: EventStore, after position: LogPosition, blanking: Bool) async throws -> ([RecordedEvent], DecodedArticleEvents) {
+        let events = blanking ? try await store.readAll(after: position, limit: batchSize, blankingSuperseded: SupersededBodies.self)
+                              : try await store.readAll(after: position, limit: batchSize)
         return (events, DecodedArticleEvents(events))
     }
 
@@ -372,12 +375,17 @@ public struct ProjectionRunner: Sendable {
     /// never sees an event twice. A model whose checkpoint is before `from` would miss events in
     /// between: nothing is applied and the answer is false (it must read the log itself).
     /// `decoded` holds the read's article events, decoded once for every model it is handed to.
-    func applyRead(_ events: [RecordedEvent], decoded: DecodedArticleEvents? = nil, after from: LogPosition, to projection: any Projection, schema: String) async throws -> Bool {
+    /// `blanked` says the read left out superseded bodies (`SupersededBodies`).
+    func applyRead(_ events: [RecordedEvent], decoded: DecodedArticleEvents? = nil, blanked: Bool = false, after from: LogPosition, to projection: any Projection, schema: String) async throws -> Bool {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 if !sessionsCommitAsynchronously { try await relaxBatchTransaction(on: connection) }
                 let (position, until) = try await lockCheckpoint(projection, schema: schema, on: connection)
+                // A copy that stops at an instant might stop before the event that replaced a body.
+                guard !blanked || until == nil else {
+                    throw Failure(description: "The read model \"\(schema)\" stops at \(until!.formatted(.iso8601)); it must be filled from reads that keep every body.")
+                }
                 guard position >= from else {
                     try await connection.query("ROLLBACK", logger: logger)
                     return false

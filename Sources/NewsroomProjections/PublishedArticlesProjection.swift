@@ -11,6 +11,8 @@ import PostgresNIO
 public struct PublishedArticlesProjection: Projection {
     public let name = "published"
     public let version = 3
+    /// Writes each article's row and state as the batch leaves it.
+    public let foldsOnlyLatestBodies = true
     public let publicTables = ["visible_articles", "slugs"]
     public init() {}
 
