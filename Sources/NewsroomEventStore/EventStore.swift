@@ -112,7 +112,7 @@ public struct EventStore: Sendable {
         try await read(WaitingReadStatement(read: ReadAllStatement(after: position, limit: limit), wait: wait, poll: poll))
     }
 
-    private func read<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [RecordedEvent] where Statement.Row == RecordedEvent {
+    func read<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [RecordedEvent] where Statement.Row == RecordedEvent {
         do {
             return try await client.withConnection { connection in try await Self.collect(statement, on: connection, logger: logger) }
         } catch {

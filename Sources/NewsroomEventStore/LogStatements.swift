@@ -12,10 +12,12 @@ import PostgresNIO
 /// the (transaction_id, position) index, so each read sorted the whole table.
 struct ReadAllStatement: PostgresPreparedStatement {
     static let name = "newsroom.ReadAllStatement"
-    static let sql = """
-        SELECT \(EventStore.columns) FROM events
-        WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    static let sql = "SELECT \(EventStore.columns) FROM events \(window)"
+    /// Which rows a read takes, and in what order: up to $3 after ($1, $2), never past a
+    /// transaction still running. Other reads of the same rows (ReadAllBlankingStatement) share it.
+    static let window = """
+        WHERE (events.transaction_id, events.position) > ($1::text::xid8, $2::bigint)
+          AND events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY events.transaction_id, events.position
         LIMIT $3::integer
         """

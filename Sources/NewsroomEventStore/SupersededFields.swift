@@ -17,14 +17,14 @@ public protocol SupersededFields: SendableMetatype {
 /// The log read (`ReadAllStatement`) with each field of `Fields` blanked to "" in an event whose
 /// stream sets it again later in the same read. Only events with such a field are unpacked to
 /// look: detecting one costs PostgreSQL a decompression, printing a 6 KB body it would have sent
-/// costs it several times that. The read's rows, order and horizon are `ReadAllStatement`'s.
+/// costs it several times that. The read's rows, order and horizon are `ReadAllStatement.window`.
 struct ReadAllBlankingStatement<Fields: SupersededFields>: PostgresPreparedStatement {
     static var name: String { "newsroom.ReadAllBlanking." + Fields.name }
     static var sql: String {
         let carried = Fields.paths.map { eventType, path in
             let path = "ARRAY[\(path.map(literal).joined(separator: ", "))]::text[]"
             // A JSON null sets nothing, so it supersedes nothing.
-            return "WHEN e.event_type = \(literal(eventType)) AND jsonb_typeof(e.payload #> \(path)) = 'string' THEN \(path)"
+            return "WHEN events.event_type = \(literal(eventType)) AND jsonb_typeof(events.payload #> \(path)) = 'string' THEN \(path)"
         }
         let payload = "(CASE WHEN w.superseded THEN jsonb_set(w.payload, w.field, '\"\"'::jsonb) ELSE w.payload END)::text"
         return """
@@ -33,12 +33,8 @@ struct ReadAllBlankingStatement<Fields: SupersededFields>: PostgresPreparedState
                 SELECT b.*, b.field IS NOT NULL AND coalesce(bool_or(b.field IS NOT NULL) OVER (
                     PARTITION BY b.stream_id ORDER BY b.transaction_id, b.position ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), false) AS superseded
                 FROM (
-                    SELECT e.*, CASE \(carried.joined(separator: " ")) END AS field
-                    FROM events e
-                    WHERE (e.transaction_id, e.position) > ($1::text::xid8, $2::bigint)
-                      AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                    ORDER BY e.transaction_id, e.position
-                    LIMIT $3::integer
+                    SELECT events.*, CASE \(carried.joined(separator: " ")) END AS field
+                    FROM events \(ReadAllStatement.window)
                 ) b
             ) w
             ORDER BY w.transaction_id, w.position
@@ -63,16 +59,6 @@ extension EventStore {
     /// first event to its last still ends in every stream's true state; a state between them may
     /// hold "" instead. For readers that use nothing else.
     public func readAll<Fields: SupersededFields>(after position: LogPosition, limit: Int, blankingSuperseded fields: Fields.Type) async throws -> [RecordedEvent] {
-        do {
-            return try await client.withConnection { connection in
-                var events: [RecordedEvent] = []
-                for try await event in try await connection.execute(ReadAllBlankingStatement<Fields>(read: ReadAllStatement(after: position, limit: limit)), logger: logger) {
-                    events.append(event)
-                }
-                return events
-            }
-        } catch {
-            throw EventStoreError.from(error)
-        }
+        try await read(ReadAllBlankingStatement<Fields>(read: ReadAllStatement(after: position, limit: limit)))
     }
 }
