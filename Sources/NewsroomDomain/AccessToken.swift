@@ -83,7 +83,7 @@ public enum AccessTokenDecider: Decider {
         }
     }
 
-    public static func evolve(_ state: AccessTokens, _ event: AccessTokenEvent) -> AccessTokens {
+    public static func evolve(_ state: consuming AccessTokens, _ event: AccessTokenEvent) -> AccessTokens {
         var next = state
         switch event {
         case .issued(let id, let holder, let label, let digest):

@@ -69,7 +69,7 @@ public struct Article: Sendable, Equatable, Codable {
 }
 
 extension ArticleDecider {
-    public static func evolve(_ state: Article, _ event: ArticleEvent) -> Article {
+    public static func evolve(_ state: consuming Article, _ event: ArticleEvent) -> Article {
         var article = state
         switch event {
         case .drafted(let e):

@@ -12,7 +12,7 @@ public protocol Decider {
 
     static var initialState: State { get }
     static func decide(_ command: Command, state: State, context: Context) throws(RuleViolation) -> [Event]
-    static func evolve(_ state: State, _ event: Event) -> State
+    static func evolve(_ state: consuming State, _ event: Event) -> State
 }
 
 extension Decider {

@@ -70,7 +70,7 @@ public enum SlugDecider: Decider {
         }
     }
 
-    public static func evolve(_ state: Reservation, _ event: Event) -> Reservation {
+    public static func evolve(_ state: consuming Reservation, _ event: Event) -> Reservation {
         switch event {
         case .reserved(let id): Reservation(articleID: state.articleID ?? id)
         }

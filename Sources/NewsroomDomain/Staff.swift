@@ -80,7 +80,7 @@ public enum StaffDecider: Decider {
         }
     }
 
-    public static func evolve(_ state: Roster, _ event: StaffEvent) -> Roster {
+    public static func evolve(_ state: consuming Roster, _ event: StaffEvent) -> Roster {
         var roster = state
         switch event {
         case .memberAdded(let login, let displayName, let role):

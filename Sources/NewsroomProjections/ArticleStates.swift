@@ -67,13 +67,23 @@ struct ArticleStates {
     /// caller, who sends it inside its own statement (`\(upserting: rows)` in a WITH): one round
     /// trip fewer per batch. The write must happen in the batch's transaction.
     func stepsLeavingWrite(_ events: [RecordedEvent], keepingSteps: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> (changed: [Changed], steps: [Step], rows: Rows) {
-        // Indexes, not copies: a copy of each record retained and released all its strings.
-        let articleEvents = events.indices.compactMap { index in Self.articleID(of: events[index]).map { (index, $0) } }
+        // Each article event with its article and decoded event, found once. A record is looked
+        // up by its position, not copied: a copy of each retained and released all its strings.
+        let shared = DecodedArticleEvents.current
+        var articleEvents: [(index: Int, decoded: DecodedArticleEvents.Decoded)] = []
+        articleEvents.reserveCapacity(events.count)
+        for index in events.indices {
+            if let decoded = try shared?.decoded(at: events[index].position) ?? DecodedArticleEvents.article(of: events[index]) {
+                articleEvents.append((index, decoded))
+            }
+        }
         guard !articleEvents.isEmpty else { return ([], [], Rows(schema: schema)) }
         // An article whose first event here is its stream's first has no state yet; the live
         // follower remembers the others it wrote last (ArticleStateCache). The rest are read.
         var firstVersion: [UUID: Int] = [:]
-        for (index, id) in articleEvents where firstVersion[id] == nil { firstVersion[id] = events[index].streamVersion }
+        for item in articleEvents.indices where firstVersion[articleEvents[item].decoded.id] == nil {
+            firstVersion[articleEvents[item].decoded.id] = events[articleEvents[item].index].streamVersion
+        }
         let cache = ArticleStateCache.batch
         var states = cache?.cached(firstVersion.keys, in: schema) ?? [:]
         let unknown = firstVersion.filter { states[$0.key] == nil && $0.value > 1 }.map(\.key)
@@ -95,16 +105,18 @@ struct ArticleStates {
         var last: [UUID: (version: Int, at: Date)] = [:]
         var steps: [Step] = []
         if keepingSteps { steps.reserveCapacity(articleEvents.count) }
-        for (index, id) in articleEvents {
-            let record = events[index]
-            let event = try DecodedArticleEvents.event(of: record)
-            let next = ArticleDecider.evolve(states[id] ?? ArticleDecider.initialState, event)
+        for item in articleEvents.indices {
+            let (index, id) = (articleEvents[item].index, articleEvents[item].decoded.id)
+            // Taken out and handed over (evolve consumes its state): the article is then the only
+            // owner of its strings and arrays, so the fold neither retains them all nor copies an
+            // array it appends to.
+            let next = ArticleDecider.evolve(states.removeValue(forKey: id) ?? ArticleDecider.initialState, articleEvents[item].decoded.event)
             if keepingSteps {
-                steps.append(Step(position: record.position, id: ArticleID(id), event: event, headline: next.headline,
+                steps.append(Step(position: events[index].position, id: ArticleID(id), event: articleEvents[item].decoded.event, headline: next.headline,
                                   hasReporterByline: !next.reporters.isEmpty, wireSource: next.wireSource))
             }
             states[id] = next
-            last[id] = (record.streamVersion, record.recordedAt)
+            last[id] = (events[index].streamVersion, events[index].recordedAt)
         }
         // Every writer of these rows takes them in the same order (the ids' bytes), so two batches
         // never wait on each other's rows in a cycle.
@@ -125,8 +137,11 @@ struct ArticleStates {
     }
 
     /// The article a record's stream belongs to, if it is an article's.
-    static func articleID(of record: RecordedEvent) -> UUID? {
-        let stream = record.streamID.rawValue
+    static func articleID(of record: RecordedEvent) -> UUID? { articleID(of: record.streamID) }
+
+    /// The article `stream` belongs to, if it is an article's.
+    static func articleID(of stream: StreamID) -> UUID? {
+        let stream = stream.rawValue
         guard stream.hasPrefix("article-") else { return nil }
         return UUID(hexText: stream.dropFirst("article-".count))
     }

@@ -44,14 +44,16 @@ public struct EditorialAuditProjection: Projection {
         // The steps follow the events' order: one cursor walks both.
         var nextStep = steps.startIndex
         var rows = Rows(copying: events.count >= Self.copyingFrom)
-        for record in events {
+        // Each record's fields are read where they lie, by index: a copy of the record retained
+        // and released all its strings, a cost per event of its own.
+        func appendRow(_ index: Int) throws {
             var articleID: UUID?
             var headline: String?
             let action: String
             let summary: String
             var details = JSONWriter(capacity: 64)
             details.open("{")
-            if nextStep < steps.endIndex, steps[nextStep].position == record.position {
+            if nextStep < steps.endIndex, steps[nextStep].position == events[index].position {
                 let step = steps[nextStep]
                 nextStep += 1
                 let event = step.event
@@ -67,26 +69,27 @@ public struct EditorialAuditProjection: Projection {
                     if let source = step.wireSource { details.string(source) } else { details.literal("null") }
                 }
                 if case .publicationScheduled = event { details.field("reporterByline", step.hasReporterByline) }
-            } else if record.streamID.rawValue == "staff" {
-                let event = try StaffEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload)
+            } else if events[index].streamID.rawValue == "staff" {
+                let event = try StaffEvent.decode(typeName: events[index].type, schemaVersion: events[index].schemaVersion, payload: events[index].payload)
                 switch event {
                 case .memberAdded(let login, let name, let role): action = "staff-added"; summary = "added \(name) (\(login)) as \(role.rawValue)"
                 case .roleChanged(let login, let role): action = "staff-role"; summary = "made \(login) \(role.rawValue)"
                 case .memberRemoved(let login): action = "staff-removed"; summary = "removed \(login) from the staff"
                 }
-            } else if record.streamID.rawValue == "access-tokens" {
-                switch try AccessTokenEvent.decode(typeName: record.type, schemaVersion: record.schemaVersion, payload: record.payload) {
+            } else if events[index].streamID.rawValue == "access-tokens" {
+                switch try AccessTokenEvent.decode(typeName: events[index].type, schemaVersion: events[index].schemaVersion, payload: events[index].payload) {
                 case .issued(let id, let holder, let label, _):
                     action = "token-issued"; summary = "issued audit token \(id.lowercasedText) to \(holder)"; details.field("label", label)
                 case .revoked(let id):
                     action = "token-revoked"; summary = "revoked audit token \(id.lowercasedText)"
                 }
             } else {
-                continue
+                return
             }
             details.close("}")
-            rows.append(record, articleID: articleID, headline: headline, action: action, summary: summary, details: details.text)
+            rows.append(events, at: index, articleID: articleID, headline: headline, action: action, summary: summary, details: details.text)
         }
+        for index in events.indices { try appendRow(index) }
         // With no rows, or rows sent by COPY, the states go in a statement of their own.
         if rows.count == 0 || rows.copying {
             if !states.ids.isEmpty { try await connection.query("\(upserting: states)", logger: logger) }
@@ -132,27 +135,28 @@ public struct EditorialAuditProjection: Projection {
             if copying { copy = ByteBufferAllocator().buffer(capacity: 1 << 16) }
         }
 
-        mutating func append(_ record: RecordedEvent, articleID: UUID?, headline: String?, action: String, summary: String, details json: String) {
+        /// The row of `events[index]`, whose fields are read in place (see `apply`).
+        mutating func append(_ events: [RecordedEvent], at index: Int, articleID: UUID?, headline: String?, action: String, summary: String, details json: String) {
             count += 1
             if copying {
-                CopyText.integer(record.position, &copy)
-                CopyText.timestamp(LogTimestamp(record.recordedAt), &copy)
-                CopyText.field(record.actor, &copy)
+                CopyText.integer(events[index].position, &copy)
+                CopyText.timestamp(LogTimestamp(events[index].recordedAt), &copy)
+                CopyText.field(events[index].actor, &copy)
                 if let articleID { CopyText.uuid(articleID, &copy) } else { CopyText.null(&copy) }
                 CopyText.field(headline, &copy)
-                CopyText.field(record.streamID.rawValue, &copy)
-                CopyText.integer(record.streamVersion, &copy)
-                CopyText.field(record.type, &copy)
+                CopyText.field(events[index].streamID.rawValue, &copy)
+                CopyText.integer(events[index].streamVersion, &copy)
+                CopyText.field(events[index].type, &copy)
                 CopyText.field(action, &copy)
                 CopyText.field(summary, &copy)
                 CopyText.field(json, &copy)
-                CopyText.uuid(record.metadata.commandID, &copy, last: true)
+                CopyText.uuid(events[index].metadata.commandID, &copy, last: true)
                 return
             }
-            positions.append(record.position); recordedAt.append(record.recordedAt); actors.append(record.actor)
+            positions.append(events[index].position); recordedAt.append(events[index].recordedAt); actors.append(events[index].actor)
             articleIDs.append(articleID?.lowercasedText ?? ""); headlines.append(headline ?? ""); hasHeadline.append(headline != nil)
-            streamIDs.append(record.streamID.rawValue); streamVersions.append(record.streamVersion); eventTypes.append(record.type)
-            actions.append(action); summaries.append(summary); details.append(json); commandIDs.append(record.metadata.commandID)
+            streamIDs.append(events[index].streamID.rawValue); streamVersions.append(events[index].streamVersion); eventTypes.append(events[index].type)
+            actions.append(action); summaries.append(summary); details.append(json); commandIDs.append(events[index].metadata.commandID)
         }
     }
 }
