@@ -68,7 +68,16 @@ public enum CopyText {
 
     static func escape(_ bytes: UnsafeBufferPointer<UInt8>, _ buffer: inout ByteBuffer) {
         var start = 0
-        for (index, byte) in bytes.enumerated() where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+        var index = 0
+        while index < bytes.count {
+            // Tab, newline and carriage return are all below 0x0E.
+            index = PlainRuns.skip(bytes, from: index, below: 0x0E, 0x5C, 0x5C)
+            guard index < bytes.count else { break }
+            let byte = bytes[index]
+            guard byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D else {
+                index += 1
+                continue
+            }
             buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
             switch byte {
             case 0x09: buffer.writeBytes([0x5C, 0x74])
@@ -76,7 +85,8 @@ public enum CopyText {
             case 0x0D: buffer.writeBytes([0x5C, 0x72])
             default: buffer.writeBytes([0x5C, 0x5C])
             }
-            start = index + 1
+            index += 1
+            start = index
         }
         buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count]))
     }

@@ -121,11 +121,18 @@ public enum JSONB {
         out.append(0x22)
         // Runs of plain bytes are copied whole; only the few that need an escape go one by one.
         var runStart = 0
-        for index in 0..<bytes.count {
+        var index = 0
+        while index < bytes.count {
+            index = PlainRuns.skip(bytes, from: index, below: 0x20, 0x22, 0x5C)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
+                index += 1
+                continue
+            }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            runStart = index + 1
+            index += 1
+            runStart = index
             switch byte {
             case 0x22: out += [0x5C, 0x22]
             case 0x5C: out += [0x5C, 0x5C]
@@ -257,6 +264,8 @@ public enum JSONB {
             var escaped = false
             var out: [UInt8] = []  // the unescaped text, once an escape has been met
             while index < bytes.count {
+                index = PlainRuns.skip(bytes, from: index, below: 0x20, 0x22, 0x5C)
+                guard index < bytes.count else { break }
                 let byte = bytes[index]
                 if byte == 0x22 {
                     let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])

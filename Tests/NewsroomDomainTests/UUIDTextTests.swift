@@ -13,6 +13,9 @@ struct UUIDTextTests {
             #expect(Array(text)[14] == "4", "\(text) is not version 4")
             #expect("89AB".contains(Array(text)[19]), "\(text) lacks the RFC 4122 variant")
             #expect(id.lowercasedText == text.lowercased())
+            var appended = Array("id=".utf8)
+            id.appendLowercasedText(to: &appended)
+            #expect(String(decoding: appended, as: UTF8.self) == "id=" + text.lowercased())
             #expect(UUID(hexText: Substring(text)) == id)
         }
         // Every other bit varies: no byte of the 16 is the same across all ids.
