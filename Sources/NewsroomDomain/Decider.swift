@@ -12,6 +12,8 @@ public protocol Decider {
 
     static var initialState: State { get }
     static func decide(_ command: Command, state: State, context: Context) throws(RuleViolation) -> [Event]
+    /// Consumes the state it folds: a caller that hands over its only copy lets the fold change
+    /// it in place, instead of retaining every field and copying each array it appends to.
     static func evolve(_ state: consuming State, _ event: Event) -> State
 }
 
