@@ -136,9 +136,6 @@ struct ArticleStates {
         return (sorted, steps, Rows(schema: schema, ids: sorted.map(\.id.uuid), states: jsons, versions: sorted.map(\.version), updatedAt: sorted.map(\.updatedAt)))
     }
 
-    /// The article a record's stream belongs to, if it is an article's.
-    static func articleID(of record: RecordedEvent) -> UUID? { articleID(of: record.streamID) }
-
     /// The article `stream` belongs to, if it is an article's.
     static func articleID(of stream: StreamID) -> UUID? {
         let stream = stream.rawValue

@@ -34,7 +34,7 @@ public struct ArticleStatisticsProjection: Projection {
         var order: [UUID] = []
         var correctionsBy: [String: Int] = [:]
         for record in events {
-            guard let id = ArticleStates.articleID(of: record) else { continue }
+            guard let id = ArticleStates.articleID(of: record.streamID) else { continue }
             if counts[id] == nil { order.append(id) }
             var count = counts[id] ?? Counts()
             count.events += 1
