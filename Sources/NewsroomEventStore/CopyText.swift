@@ -61,8 +61,14 @@ public enum CopyText {
     /// bytea in hex form (`\x…`), its backslash escaped for COPY.
     public static func bytea(_ bytes: [UInt8], _ buffer: inout ByteBuffer, last: Bool = false) {
         let hex = JSONB.hexDigits
-        buffer.writeBytes([0x5C, 0x5C, 0x78])
-        for byte in bytes { buffer.writeBytes([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]) }
+        // Written once: two bytes at a time into the ByteBuffer was 1.5% of an archive import.
+        var text: [UInt8] = [0x5C, 0x5C, 0x78]
+        text.reserveCapacity(3 + 2 * bytes.count)
+        for byte in bytes {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0xF)])
+        }
+        buffer.writeBytes(text)
         end(&buffer, last)
     }
 

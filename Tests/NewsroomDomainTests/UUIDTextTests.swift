@@ -25,6 +25,22 @@ struct UUIDTextTests {
         }
     }
 
+    @Test("ids taken at once from many tasks, across many refills of the shared random block, never repeat")
+    func concurrentRandomIDs() async {
+        let perTask = 4_000
+        let batches = await withTaskGroup(of: [UUID].self) { group in
+            for _ in 0..<16 {
+                group.addTask { (0..<perTask).map { _ in UUID.random() } }
+            }
+            var batches: [[UUID]] = []
+            for await batch in group { batches.append(batch) }
+            return batches
+        }
+        let all = batches.flatMap { $0 }
+        #expect(all.count == 16 * perTask)
+        #expect(Set(all).count == all.count, "\(all.count - Set(all).count) ids were handed out twice")
+    }
+
     @Test("hex text reads either case and refuses anything that is not exactly a UUID's 36 characters")
     func hexText() {
         let id = UUID(uuidString: "0A1B2C3D-4E5F-4071-8293-A4B5C6D7E8F9")!

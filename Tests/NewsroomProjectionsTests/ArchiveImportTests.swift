@@ -79,6 +79,37 @@ struct ArchiveImportTests {
         line("article-\(id)", "ArticleDrafted", #"{"articleID":"\#(id)","author":"rina","slug":"\#(slug)","fields":{"headline":"Judul","body":"Isi"}}"#)
     }
 
+    @Test("lines are found wherever they end: across the importer's 1 MB reads, after CRLF, among blank lines, and at the end without a newline")
+    func lineEndings() async throws {
+        let room = try await TestNewsroom.make()
+        let ids = (0..<3).map { _ in ArticleID() }
+        // Bodies of 150 to 425 KB: a few lines to a read, so most reads end inside a line.
+        var lines: [String] = []
+        var expected: [Int] = []
+        for (index, id) in ids.enumerated() {
+            lines.append(Self.drafted(id, slug: "panjang-\(index)"))
+            expected.append(3)
+            for edit in 0..<4 {
+                let size = 150_000 + (index * 4 + edit) * 25_000
+                lines.append(Self.line("article-\(id)", "ArticleEdited", #"{"body":"\#(String(repeating: "k", count: size - 1))Z"}"#))
+                expected.append(size)
+            }
+        }
+        let text = lines.enumerated().map { index, line in index % 3 == 0 ? line + "\r\n\r\n  \t\n" : line + "\n" }.joined().dropLast()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString).ndjson").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(text.utf8.count > 3 << 20)
+
+        let report = try await TestCluster.withStore(room.db) { try await ArchiveImporter(store: $0).importArchive(atPath: path, commandID: UUID()) }
+        #expect((report.articles, report.articleEvents, report.slugsReserved) == (3, 15, 3))
+        let sizes = try await TestCluster.rows(room.db, """
+            SELECT coalesce(length(payload->>'body'), length(payload->'fields'->>'body'))::text FROM events
+            WHERE stream_id LIKE 'article-%' ORDER BY position
+            """)
+        #expect(sizes == expected.map(String.init))
+        #expect(try await TestCluster.rows(room.db, "SELECT count(*)::text FROM events WHERE right(payload->>'body', 1) = 'Z'") == ["12"])
+    }
+
     @Test("a bad line is reported by number with what is wrong, and nothing of the archive is kept")
     func badLinesImportNothing() async throws {
         let room = try await TestNewsroom.make()

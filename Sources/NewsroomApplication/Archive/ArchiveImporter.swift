@@ -35,6 +35,16 @@ public struct ArchiveImporter: Sendable {
 
     public static let maximumLineBytes = 16 << 20
 
+    /// Where the next line ends. `memchr` looks at many bytes per step; a byte-at-a-time search
+    /// was 4% of an import's client time.
+    static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard start < buffer.count, let base = buffer.baseAddress,
+                  let found = memchr(base + start, 0x0A, buffer.count - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
     /// Imports the archive at `path`; with `catchingUp`, also brings the read models up to date
     /// before returning, so what was imported is listed and served at once.
     public func importArchive(atPath path: String, commandID: UUID, catchingUp: Bool = false) async throws -> ArchiveImportReport {
@@ -61,7 +71,7 @@ public struct ArchiveImporter: Sendable {
                 digest.update(data: chunk)
                 pending += chunk
                 var start = pending.startIndex
-                while let newline = pending[start...].firstIndex(of: 0x0A) {
+                while let newline = Self.newline(in: pending, from: start) {
                     try await consume(pending[start..<newline])
                     start = newline + 1
                 }
