@@ -94,11 +94,7 @@ public struct EditorialAuditProjection: Projection {
         if rows.count == 0 || rows.copying {
             if !states.ids.isEmpty { try await connection.query("\(upserting: states)", logger: logger) }
             guard rows.count > 0 else { return }
-            // copyFrom quotes the table name whole; the schema is ours (validSchemaName), so the
-            // quotes close around it and open again around the table.
-            try await connection.copyFrom(table: "\(schema)\".\"entries", columns: Rows.columns, logger: logger) { writer in
-                try await writer.write(rows.copy)
-            }
+            try await connection.copyBinary(rows.copy, into: schema, table: "entries", columns: Rows.columns, logger: logger)
             return
         }
         // One statement per batch, the folded states included. Arrays cannot hold NULL through the
@@ -114,43 +110,44 @@ public struct EditorialAuditProjection: Projection {
             """, logger: logger)
     }
 
-    /// From how many events a batch's rows go in by `COPY` (a rebuild's batches, a catch-up after
-    /// an import): a third statement and two round trips, repaid many times over by COPY's
-    /// batched inserts, against PostgreSQL unpacking thirteen arrays and running one INSERT per
-    /// row. A live batch of a few events keeps its single statement.
+    /// From how many events a batch's rows go in by binary `COPY` (a rebuild's batches, a
+    /// catch-up after an import): a third statement and two round trips, repaid many times over
+    /// by COPY's batched inserts, against PostgreSQL unpacking thirteen arrays and running one
+    /// INSERT per row. A live batch of a few events keeps its single statement.
     static let copyingFrom = 256
 
-    /// The batch's rows, column by column, or as COPY text when `copying`.
+    /// The batch's rows, column by column, or as binary COPY rows when `copying`.
     struct Rows {
         static let columns = ["position", "recorded_at", "actor", "article_id", "headline", "stream_id", "stream_version", "event_type", "action", "summary", "details", "command_id"]
         let copying: Bool
         private(set) var count = 0
-        var copy = ByteBuffer()
+        var copy = CopyBinaryRows(fieldsPerRow: 0, capacity: 0)
         var positions: [Int64] = [], recordedAt: [Date] = [], actors: [String] = [], articleIDs: [String] = [], headlines: [String] = []
         var hasHeadline: [Bool] = [], streamIDs: [String] = [], streamVersions: [Int] = [], eventTypes: [String] = [], actions: [String] = []
         var summaries: [String] = [], details: [String] = [], commandIDs: [UUID] = []
 
         init(copying: Bool) {
             self.copying = copying
-            if copying { copy = ByteBufferAllocator().buffer(capacity: 1 << 16) }
+            if copying { copy = CopyBinaryRows(fieldsPerRow: Self.columns.count) }
         }
 
         /// The row of `events[index]`, whose fields are read in place (see `apply`).
         mutating func append(_ events: [RecordedEvent], at index: Int, articleID: UUID?, headline: String?, action: String, summary: String, details json: String) {
             count += 1
             if copying {
-                CopyText.integer(events[index].position, &copy)
-                CopyText.timestamp(LogTimestamp(events[index].recordedAt), &copy)
-                CopyText.field(events[index].actor, &copy)
-                if let articleID { CopyText.uuid(articleID, &copy) } else { CopyText.null(&copy) }
-                CopyText.field(headline, &copy)
-                CopyText.field(events[index].streamID.rawValue, &copy)
-                CopyText.integer(events[index].streamVersion, &copy)
-                CopyText.field(events[index].type, &copy)
-                CopyText.field(action, &copy)
-                CopyText.field(summary, &copy)
-                CopyText.field(json, &copy)
-                CopyText.uuid(events[index].metadata.commandID, &copy, last: true)
+                copy.startRow()
+                copy.bigint(events[index].position)
+                copy.timestamp(LogTimestamp(events[index].recordedAt))
+                copy.text(events[index].actor)
+                copy.uuid(articleID)
+                copy.text(headline)
+                copy.text(events[index].streamID.rawValue)
+                copy.integer(Int32(clamping: events[index].streamVersion))
+                copy.text(events[index].type)
+                copy.text(action)
+                copy.text(summary)
+                copy.jsonb(json)
+                copy.uuid(events[index].metadata.commandID)
                 return
             }
             positions.append(events[index].position); recordedAt.append(events[index].recordedAt); actors.append(events[index].actor)

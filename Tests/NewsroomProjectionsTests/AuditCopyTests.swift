@@ -64,4 +64,48 @@ struct AuditCopyTests {
             #expect(String(buffer: one) == LogTimestamp(microsecondsSince1970: micros).postgresText + "\n")
         }
     }
+
+    @Test("binary COPY: PostgreSQL reads back every value as written, NULLs, the edges of time and awkward text included")
+    func binaryRowsReadBack() async throws {
+        let db = try await TestCluster.emptyDatabase()
+        let times: [Int64] = [0, -1, 946_684_800_000_000, 946_684_799_999_999, 1_694_667_240_123_456, 253_402_300_799_999_999]
+        let id = UUID(uuidString: "0A1B2C3D-4E5F-4061-8293-A4B5C6D7E8F9")!
+        var writer = JSONWriter(capacity: 256)
+        writer.open("{")
+        writer.field("note", Self.awkward)
+        writer.close("}")
+        let note = writer.text
+        var rows = CopyBinaryRows(fieldsPerRow: 6)
+        for (index, micros) in times.enumerated() {
+            rows.startRow()
+            rows.bigint(Int64(index) - 3)
+            rows.timestamp(LogTimestamp(microsecondsSince1970: micros))
+            rows.uuid(index.isMultiple(of: 2) ? id : nil)
+            rows.text(index == 1 ? nil : index == 2 ? "" : Self.awkward)
+            rows.integer(Int32(index == 3 ? Int32.min : Int32(index)))
+            rows.jsonb(index == 4 ? note : "[]")
+        }
+        #expect(rows.count == times.count)
+        let written = rows
+        try await TestCluster.withStore(db) { store in
+            try await store.client.query("CREATE TABLE t (n bigint, at timestamptz, id uuid, words text, small integer, doc jsonb)", logger: TestCluster.logger)
+            try await store.client.withConnection { connection in
+                try await connection.copyBinary(written, into: "public", table: "t", columns: ["n", "at", "id", "words", "small", "doc"], logger: TestCluster.logger)
+            }
+            let read = try await store.client.query("""
+                SELECT n, (extract(epoch FROM at) * 1000000)::numeric::text, id, words, small, coalesce(doc->>'note', doc::text) FROM t ORDER BY n
+                """, logger: TestCluster.logger).decode((Int64, String, UUID?, String?, Int32, String).self)
+            var index = 0
+            for try await (n, micros, readID, words, small, doc) in read {
+                #expect(n == Int64(index) - 3)
+                #expect(Int64(micros.split(separator: ".")[0]) == times[index], "timestamp \(index)")
+                #expect(readID == (index.isMultiple(of: 2) ? id : nil))
+                #expect(words == (index == 1 ? nil : index == 2 ? "" : Self.awkward))
+                #expect(small == (index == 3 ? Int32.min : Int32(index)))
+                #expect(doc == (index == 4 ? Self.awkward : "[]"))
+                index += 1
+            }
+            #expect(index == times.count)
+        }
+    }
 }
