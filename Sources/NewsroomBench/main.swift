@@ -11,6 +11,7 @@ import Synchronization
 // PostgreSQL baselines in the same run and computes the ratios. Prints one JSON object.
 //   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command path
 //   newsroom-bench raw-inserts SECONDS WRITERS  row 1's raw INSERT sent through PostgresNIO (client stack alone)
+//   newsroom-bench raw-inserts-connection SECONDS WRITERS  the same on one bare PostgresConnection each (no pool)
 //   newsroom-bench log-writes SECONDS WRITERS FILE  Scripts/bench's log-writes floor statement through PostgresNIO
 //   newsroom-bench archive ARTICLES FILE      writes ARTICLES generated histories as an archive (no database)
 //   newsroom-bench rebuild                    rebuilds published + audit; events/s and peak RSS
@@ -237,6 +238,28 @@ case "raw-inserts":
         }
     }
     emit(["path": "raw-inserts", "writers": writers, "seconds": seconds, "inserts": total, "perSecond": Double(total) / seconds])
+
+case "raw-inserts-connection":
+    // The same INSERT on one PostgresConnection with no pool, the writer's task on the
+    // connection's event loop: what PostgresNIO's round trip costs without leasing and handing
+    // back a pooled connection for every statement.
+    let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
+    let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
+    let total = try await Bench.summed(writers) { writer in
+        let loop = PostgresClient.defaultEventLoopGroup.next()
+        return try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+            let connection = try await PostgresConnection.connect(on: loop, configuration: settings.connectionConfiguration, id: writer, logger: logger)
+            defer { connection.close().whenComplete { _ in } }
+            var rng = SplitMix(seed: UInt64(writer + 1))
+            return try await Bench.repeatFor(seconds) { _ in
+                let n = Int(rng.next() % 1_000_000_000) + 1
+                try await connection.query("""
+                    INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, payload, metadata, actor) VALUES ('article-' || \(n), \(n % 1000), gen_random_uuid(), 'ArticleEdited', '{"summary":"Ringkasan berita tentang Putin dan Kim"}', '{"commandID":"00000000-0000-4000-8000-000000000000"}', current_user)
+                    """, logger: logger)
+            }
+        }
+    }
+    emit(["path": "raw-inserts-connection", "writers": writers, "seconds": seconds, "inserts": total, "perSecond": Double(total) / seconds])
 
 case "log-writes":
     // The log's own writes for one command (Scripts/bench's floor statement, prepared as the
