@@ -96,6 +96,18 @@ static func repeatFor(_ seconds: Double, _ step: (Int) async throws -> Void) asy
     return done
 }
 
+/// Sends row 1's baseline INSERT (Scripts/bench's raw_insert.sql) through `send` for `seconds`,
+/// with the same random keys for the same writer; returns how many were sent.
+static func rawInserts(_ seconds: Double, writer: Int, send: (PostgresQuery) async throws -> Void) async throws -> Int {
+    var rng = SplitMix(seed: UInt64(writer + 1))
+    return try await repeatFor(seconds) { _ in
+        let n = Int(rng.next() % 1_000_000_000) + 1
+        try await send("""
+            INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, payload, metadata, actor) VALUES ('article-' || \(n), \(n % 1000), gen_random_uuid(), 'ArticleEdited', '{"summary":"Ringkasan berita tentang Putin dan Kim"}', '{"commandID":"00000000-0000-4000-8000-000000000000"}', current_user)
+            """)
+    }
+}
+
 /// Indonesian-like text of about `bytes` bytes: words drawn at random, so it compresses like prose
 /// rather than like one repeated paragraph.
 static let words = """
@@ -228,13 +240,7 @@ case "raw-inserts":
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
     let total = try await Bench.summed(writers) { writer in
         try await Database.withClient(settings, logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
-            var rng = SplitMix(seed: UInt64(writer + 1))
-            return try await Bench.repeatFor(seconds) { _ in
-                let n = Int(rng.next() % 1_000_000_000) + 1
-                try await client.query("""
-                    INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, payload, metadata, actor) VALUES ('article-' || \(n), \(n % 1000), gen_random_uuid(), 'ArticleEdited', '{"summary":"Ringkasan berita tentang Putin dan Kim"}', '{"commandID":"00000000-0000-4000-8000-000000000000"}', current_user)
-                    """, logger: logger)
-            }
+            try await Bench.rawInserts(seconds, writer: writer) { try await client.query($0, logger: logger) }
         }
     }
     emit(["path": "raw-inserts", "writers": writers, "seconds": seconds, "inserts": total, "perSecond": Double(total) / seconds])
@@ -249,14 +255,9 @@ case "raw-inserts-connection":
         let loop = PostgresClient.defaultEventLoopGroup.next()
         return try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
             let connection = try await PostgresConnection.connect(on: loop, configuration: settings.connectionConfiguration, id: writer, logger: logger)
-            defer { connection.close().whenComplete { _ in } }
-            var rng = SplitMix(seed: UInt64(writer + 1))
-            return try await Bench.repeatFor(seconds) { _ in
-                let n = Int(rng.next() % 1_000_000_000) + 1
-                try await connection.query("""
-                    INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, payload, metadata, actor) VALUES ('article-' || \(n), \(n % 1000), gen_random_uuid(), 'ArticleEdited', '{"summary":"Ringkasan berita tentang Putin dan Kim"}', '{"commandID":"00000000-0000-4000-8000-000000000000"}', current_user)
-                    """, logger: logger)
-            }
+            let done = try await Bench.rawInserts(seconds, writer: writer) { try await connection.query($0, logger: logger) }
+            try await connection.close()
+            return done
         }
     }
     emit(["path": "raw-inserts-connection", "writers": writers, "seconds": seconds, "inserts": total, "perSecond": Double(total) / seconds])

@@ -4,7 +4,7 @@ import NIOCore
 /// then resumes on the thread where PostgreSQL's answer arrived and writes its next statement
 /// from there: no thread is woken to hand a round trip over and back.
 public final class EventLoopTaskExecutor: TaskExecutor {
-    public let eventLoop: any EventLoop
+    let eventLoop: any EventLoop
 
     public init(_ eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
