@@ -24,6 +24,7 @@ ensure_packages() {
     command -v curl >/dev/null 2>&1 || missing+=(curl)
     [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
     command -v python3 >/dev/null 2>&1 || missing+=(python3)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "==> installing ${missing[*]}"
         if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" 2>/dev/null; then
@@ -51,6 +52,8 @@ free_port() {
 }
 
 # start_throwaway_cluster NAME: sets CLUSTER_DIR, CLUSTER_PORT, CLUSTER_ADMIN and starts the server.
+# With CLUSTER_TLS=1 the server also offers TLS, with a self-signed certificate for 127.0.0.1 made
+# for it (CLUSTER_CERT, readable by the caller), as most PostgreSQL servers are set up.
 start_throwaway_cluster() {
     local bin owner
     bin=$(pg_bin_dir)
@@ -68,8 +71,17 @@ start_throwaway_cluster() {
     fi
     echo "==> starting a throwaway PostgreSQL in $CLUSTER_DIR on port $CLUSTER_PORT"
     "${RUN_AS[@]}" "$bin/initdb" -D "$CLUSTER_DIR/data" -U "$CLUSTER_ADMIN" -A trust -E UTF8 --no-locale >/dev/null
+    local tls_options=""
+    if [ "${CLUSTER_TLS:-0}" = 1 ]; then
+        CLUSTER_CERT="$CLUSTER_DIR/server.crt"
+        "${RUN_AS[@]}" openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj "/CN=127.0.0.1" \
+            -addext "subjectAltName=IP:127.0.0.1" -keyout "$CLUSTER_DIR/data/server.key" -out "$CLUSTER_DIR/data/server.crt" 2>/dev/null
+        "${RUN_AS[@]}" chmod 600 "$CLUSTER_DIR/data/server.key"
+        "${RUN_AS[@]}" cp "$CLUSTER_DIR/data/server.crt" "$CLUSTER_CERT"
+        tls_options="-c ssl=on"
+    fi
     "${RUN_AS[@]}" "$bin/pg_ctl" start -w -t 60 -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/postgres.log" \
-        -o "-p $CLUSTER_PORT -k $CLUSTER_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 ${CLUSTER_OPTIONS:-}" >/dev/null
+        -o "-p $CLUSTER_PORT -k $CLUSTER_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 $tls_options ${CLUSTER_OPTIONS:-}" >/dev/null
 }
 
 stop_throwaway_cluster() {

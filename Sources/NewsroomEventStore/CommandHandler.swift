@@ -76,12 +76,12 @@ public struct CommandHandler: Sendable {
             } catch {
                 // A resent command is refused by the rules it already changed ("already exists");
                 // answer with what it did the first time instead.
-                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest, command: command) { return earlier }
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, command: command) { return earlier }
                 throw error
             }
             guard !events.isEmpty else {
                 if speculative { throw Self.unsettled }
-                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest, command: command) { return earlier }
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, command: command) { return earlier }
                 return HandledCommand(events: [], streamVersion: version, append: nil)
             }
             let newEvents = try events.map { event in
@@ -99,8 +99,8 @@ public struct CommandHandler: Sendable {
                 continue
             } catch let error as EventStoreError where error.code == .commandReused {
                 // The log compares digests as text: one recorded by an earlier version of newsroom
-                // has the earlier form, and the same command resent must still count as a resend.
-                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, digest: digest, command: command) { return earlier }
+                // has an earlier form, and the same command resent must still count as a resend.
+                if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, command: command) { return earlier }
                 throw error
             }
         }
@@ -110,9 +110,9 @@ public struct CommandHandler: Sendable {
     /// nothing: only an append verifies cached state, so the caller must read and decide again.
     static let unsettled = EventStoreError(.contextChanged, "the cached state did not settle the command; read it again")
 
-    private func earlierResult<Event, Command>(_ commandID: UUID, stream: StreamID, digest: String, command: Command) async throws -> HandledCommand<Event>? {
+    private func earlierResult<Event, Command: Encodable>(_ commandID: UUID, stream: StreamID, command: Command) async throws -> HandledCommand<Event>? {
         guard let earlier = try await store.recordedCommand(commandID) else { return nil }
-        guard earlier.stream == stream, earlier.digest == digest || earlier.digest == Self.firstDigest(of: command, stream: stream) else {
+        guard earlier.stream == stream, Self.recorded(earlier.digest, matches: command, stream: stream) else {
             throw EventStoreError(.commandReused, "command \(commandID) was already used for a different command. Use a new --command-id for a different command, or resend the original command unchanged.")
         }
         return HandledCommand(events: [], streamVersion: earlier.result.streamVersion, append: earlier.result)
@@ -145,8 +145,25 @@ public struct CommandHandler: Sendable {
     }
 
     /// Identifies a command's content, so that a resent command id can be told apart from a reused
-    /// one: the stream and the command's JSON (keys sorted), hashed. "2:" marks this form.
+    /// one: the stream and the command's content (`DigestEncoder`), hashed. "3:" marks this form.
     static func digest<C: Encodable>(of command: C, stream: StreamID) -> String {
+        guard let content = try? DigestEncoder.digest(of: command) else { return firstDigest(of: command, stream: stream) }
+        var hasher = FNV(tag: 3)
+        hasher.combine(StableHash.fnv1a64(stream.rawValue))
+        hasher.combine(content)
+        return "3:" + String(hasher.value, radix: 16)
+    }
+
+    /// Whether `recorded`, a digest in the log, is `command`'s under any form newsroom has written.
+    /// Earlier forms are computed only here, when a command id comes back.
+    static func recorded<C: Encodable>(_ recorded: String, matches command: C, stream: StreamID) -> Bool {
+        recorded == digest(of: command, stream: stream) || recorded == secondDigest(of: command, stream: stream)
+            || recorded == firstDigest(of: command, stream: stream)
+    }
+
+    /// The "2:" form, newsroom's until the twenty-fourth session: the command's JSON (keys sorted)
+    /// hashed. Still recognised, never written.
+    static func secondDigest<C: Encodable>(of command: C, stream: StreamID) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let json = try? encoder.encode(command) else { return firstDigest(of: command, stream: stream) }
@@ -154,8 +171,8 @@ public struct CommandHandler: Sendable {
         return "2:" + String(hash, radix: 16)
     }
 
-    /// The digest newsroom recorded before the "2:" form (from the command's debug description,
-    /// which costs a sixth of a command's client time): still recognised, never written.
+    /// The first form (from the command's debug description, which cost a sixth of a command's
+    /// client time): still recognised, never written.
     static func firstDigest<C>(of command: C, stream: StreamID) -> String {
         String(StableHash.fnv1a64("\(stream.rawValue)|\(String(reflecting: command))"), radix: 16)
     }

@@ -13,16 +13,14 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var user: String
     public var password: String?
     public var database: String
-    public var requireTLS: Bool
-    public var preferTLS: Bool
+    public var tls: TLSMode
 
-    public init(endpoint: Endpoint, user: String, password: String? = nil, database: String, requireTLS: Bool = false, preferTLS: Bool = false) {
+    public init(endpoint: Endpoint, user: String, password: String? = nil, database: String, tls: TLSMode = .disable) {
         self.endpoint = endpoint
         self.user = user
         self.password = password
         self.database = database
-        self.requireTLS = requireTLS
-        self.preferTLS = preferTLS
+        self.tls = tls
     }
 
     /// nil when the environment names no server: the embedded local cluster is meant.
@@ -39,11 +37,9 @@ public struct ConnectionSettings: Sendable, Hashable {
         let port = Int(env["PGPORT"] ?? "") ?? 5432
         let host = nonEmpty(env["PGHOSTADDR"]) ?? nonEmpty(env["PGHOST"]) ?? "/var/run/postgresql"
         let endpoint: Endpoint = host.hasPrefix("/") ? .socket(path: "\(host)/.s.PGSQL.\(port)") : .tcp(host: host, port: port)
-        let sslmode = env["PGSSLMODE"] ?? "prefer"
         return ConnectionSettings(endpoint: endpoint, user: user, password: env["PGPASSWORD"],
                                   database: nonEmpty(env["PGDATABASE"]) ?? user,
-                                  requireTLS: ["require", "verify-ca", "verify-full"].contains(sslmode),
-                                  preferTLS: ["prefer", "allow"].contains(sslmode))
+                                  tls: try TLSMode(sslmode: nonEmpty(env["PGSSLMODE"]), rootCertificate: nonEmpty(env["PGSSLROOTCERT"]), source: "PGSSLMODE"))
     }
 
     /// `postgres://user:password@host:port/database?sslmode=...&host=/socket/dir`
@@ -62,11 +58,9 @@ public struct ConnectionSettings: Sendable, Hashable {
         } else {
             endpoint = .tcp(host: nonEmpty(components.host) ?? "localhost", port: port)
         }
-        let sslmode = query["sslmode"] ?? "prefer"
         return ConnectionSettings(endpoint: endpoint, user: user, password: components.password?.removingPercentEncoding,
                                   database: database,
-                                  requireTLS: ["require", "verify-ca", "verify-full"].contains(sslmode),
-                                  preferTLS: ["prefer", "allow"].contains(sslmode))
+                                  tls: try TLSMode(sslmode: nonEmpty(query["sslmode"]), rootCertificate: nonEmpty(query["sslrootcert"]), source: "sslmode in DATABASE_URL"))
     }
 
     public var clientConfiguration: PostgresClient.Configuration {
@@ -75,8 +69,11 @@ public struct ConnectionSettings: Sendable, Hashable {
         case .socket(let path):
             configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
         case .tcp(let host, let port):
-            let tls: PostgresClient.Configuration.TLS = requireTLS ? .require(.makeClientConfiguration())
-                : preferTLS ? .prefer(.makeClientConfiguration()) : .disable
+            let tls: PostgresClient.Configuration.TLS = switch (tls.required, tls.configuration) {
+            case (_, nil): .disable
+            case (true, let configuration?): .require(configuration)
+            case (false, let configuration?): .prefer(configuration)
+            }
             configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(5)
@@ -133,16 +130,21 @@ public func currentUserName() -> String {
 extension ConnectionSettings {
     /// The same place for a single connection (probes, LISTEN, administration).
     public var connectionConfiguration: PostgresConnection.Configuration {
+        get throws {
         var configuration: PostgresConnection.Configuration
         switch endpoint {
         case .socket(let path):
             configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
         case .tcp(let host, let port):
-            let tls: PostgresConnection.Configuration.TLS = requireTLS ? .require(try! .init(configuration: .makeClientConfiguration()))
-                : preferTLS ? .prefer(try! .init(configuration: .makeClientConfiguration())) : .disable
+            let tls: PostgresConnection.Configuration.TLS = switch (tls.required, try tls.configuration.map(NIOSSLContext.init(configuration:))) {
+            case (_, nil): .disable
+            case (true, let context?): .require(context)
+            case (false, let context?): .prefer(context)
+            }
             configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(5)
         return configuration
+        }
     }
 }

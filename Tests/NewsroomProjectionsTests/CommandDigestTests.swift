@@ -1,7 +1,7 @@
 import Foundation
 import NewsroomApplication
 import NewsroomDomain
-import NewsroomEventStore
+@testable import NewsroomEventStore
 import NewsroomTestSupport
 import Testing
 
@@ -10,13 +10,17 @@ import Testing
 /// version of newsroom must keep both answers.
 @Suite("Command digests")
 struct CommandDigestTests {
-    /// The digest newsroom wrote before the "2:" form, spelled out here as the log holds it.
-    static func firstFormDigest(_ command: ArticleCommand, on id: ArticleID) -> String {
-        String(StableHash.fnv1a64("article-\(id)|\(String(reflecting: command))"), radix: 16)
+    /// The digests earlier versions of newsroom wrote, spelled out here as the log holds them:
+    /// the first form (the debug description) and "2:" (JSON with sorted keys).
+    static func earlierFormDigest(_ form: Int, _ command: ArticleCommand, on id: ArticleID) throws -> String {
+        if form == 1 { return String(StableHash.fnv1a64("article-\(id)|\(String(reflecting: command))"), radix: 16) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return "2:" + String(StableHash.fnv1a64(bytes: try encoder.encode(command), seed: StableHash.fnv1a64("article-\(id)|")), radix: 16)
     }
 
-    @Test("a command recorded under the first digest form and resent now is a resend; another command under its id is refused")
-    func firstFormDigestsStillMatch() async throws {
+    @Test("a command recorded under an earlier digest form and resent now is a resend; another command under its id is refused", arguments: [1, 2])
+    func earlierFormDigestsStillMatch(form: Int) async throws {
         let room = try await TestNewsroom.make()
         let reporter = room.reporters[0]
         let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Judul", body: "Isi"), slug: nil, commandID: UUID()).articleID }
@@ -31,7 +35,7 @@ struct CommandDigestTests {
                 let version = try await store.streamVersion(StreamID("article-\(id)"))
                 _ = try await store.append([NewEvent(type: "ArticleEdited", payload: payload)], to: StreamID("article-\(id)"), streamType: "article",
                                            expectedVersion: .exactly(version), metadata: EventMetadata(commandID: commandID),
-                                           digest: Self.firstFormDigest(command, on: id))
+                                           digest: try Self.earlierFormDigest(form, command, on: id))
             }
         }
         let before = try await room.as(reporter) { try await $0.article(id).version }
@@ -71,4 +75,32 @@ struct CommandDigestTests {
             _ = try await room.as(reporter) { try await $0.execute(.setByline(reporters: [BylineEntry(name: "Rini")], wireSource: nil), on: id, commandID: commandID) }
         }
     }
+
+    struct Ordered: Encodable { var headline: String; var summary: String?; var count: Int }
+    struct Reordered: Encodable { var count: Int; var summary: String?; var headline: String }
+    struct Textual: Encodable { var headline: String; var summary: String?; var count: String }
+
+    @Test("the content digest tells commands apart, ignores the order properties are declared in, and keeps its recorded value")
+    func contentDigest() throws {
+        let commands: [ArticleCommand] = [
+            .edit(ArticleFields(summary: "Ringkasan")), .edit(ArticleFields(summary: "Ringkasan ")), .edit(ArticleFields(headline: "Ringkasan")),
+            .edit(ArticleFields(headline: "Ringkasan", summary: "Ringkasan")), .edit(ArticleFields()),
+            .setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil), .setByline(reporters: [BylineEntry(name: "Rina")], wireSource: ""),
+            .setByline(reporters: [BylineEntry(name: "Rina"), BylineEntry(name: "Rini")], wireSource: nil),
+            .setByline(reporters: [BylineEntry(name: "RinaRini")], wireSource: nil), .setByline(reporters: [], wireSource: nil),
+            .submit, .approve, .spike(reason: nil), .spike(reason: ""), .unpublish(reason: ""), .changeSlug("a-b"), .changeSlug("a-c"),
+        ]
+        let digests = try commands.map { try DigestEncoder.digest(of: $0) }
+        #expect(Set(digests).count == commands.count, "two different commands share a digest")
+        #expect(try DigestEncoder.digest(of: Ordered(headline: "Judul", summary: nil, count: 1)) == DigestEncoder.digest(of: Reordered(count: 1, summary: nil, headline: "Judul")))
+        #expect(try DigestEncoder.digest(of: Ordered(headline: "Judul", summary: nil, count: 1)) != DigestEncoder.digest(of: Textual(headline: "Judul", summary: nil, count: "1")))
+        #expect(try DigestEncoder.digest(of: Ordered(headline: "Judul", summary: nil, count: 1)) != DigestEncoder.digest(of: Ordered(headline: "Judul", summary: "", count: 1)))
+        let stream = StreamID("article-7f969c33-6d3c-4eeb-baca-14b16b1c6472")
+        #expect(CommandHandler.digest(of: ArticleCommand.edit(ArticleFields(summary: "Ringkasan")), stream: stream) == Self.recordedEditDigest,
+                "the \"3:\" form changed: commands recorded before would no longer count as resent")
+        #expect(CommandHandler.digest(of: ArticleCommand.edit(ArticleFields(summary: "Ringkasan")), stream: StreamID("article-x")) != Self.recordedEditDigest)
+    }
+
+    /// What the "3:" form gives for `.edit(summary: "Ringkasan")` on that stream, as the log records it.
+    static let recordedEditDigest = "3:16fb07f9a2a70365"
 }
