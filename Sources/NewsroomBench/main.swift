@@ -200,7 +200,9 @@ case "commands":
     let counts = try await Bench.summed(writers) { writer in
         let login = logins[writer]
         return try await Database.withClient(settings.with(user: login), logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
-            let newsroom = Newsroom(store: EventStore(client: client, logger: logger))
+            // As the CLI runs a command: its statements on one connection, leased once.
+            try await client.withConnection { connection in
+            let newsroom = Newsroom(store: EventStore(client: client, logger: logger).on(connection))
             // Articles carry about 20 events in a newsroom: start a fresh one every 20 commands,
             // so the fold stays the size it has in real life. The draft counts as a command.
             var id = ArticleID()
@@ -210,6 +212,7 @@ case "commands":
                 } else {
                     _ = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(done)")), on: id, commandID: UUID.random())
                 }
+            }
             }
         }
     }

@@ -11,9 +11,9 @@ public struct SessionIdentity: Sendable, Hashable {
 extension EventStore {
     public func sessionIdentity() async throws -> SessionIdentity {
         do {
-            let rows = try await client.query("""
+            let rows = try await run("""
                 SELECT session_user::text, coalesce((SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = session_user), false)
-                """, logger: logger)
+                """)
             for try await (login, admin) in rows.decode((String, Bool).self) {
                 return SessionIdentity(login: login, isAdministrator: admin)
             }
@@ -28,7 +28,7 @@ extension EventStore {
     /// names (format %I / %L) and we run the text it returns.
     public func ensureLogin(_ login: String, group: String, password: String?) async throws {
         do {
-            try await client.withConnection { connection in
+            try await withConnection { connection in
                 var exists = false
                 for try await _ in try await connection.query("SELECT 1 FROM pg_roles WHERE rolname = \(login)", logger: logger) { exists = true }
                 if !exists {
@@ -50,7 +50,7 @@ extension EventStore {
     /// Takes the login's newsroom group memberships away, so it can no longer append.
     public func revokeLogin(_ login: String) async throws {
         do {
-            try await client.withConnection { connection in
+            try await withConnection { connection in
                 for group in Self.staffGroups {
                     try await execute(formatted: "format('REVOKE %I FROM %I', \(group)::text, \(login)::text)", on: connection)
                 }
@@ -75,7 +75,7 @@ extension EventStore {
     /// the read API uses to look a presented token up, so the two can never disagree.
     public func sha256Hex(_ secret: String) async throws -> String {
         do {
-            for try await digest in try await client.query("SELECT encode(sha256(convert_to(\(secret), 'UTF8')), 'hex')", logger: logger).decode(String.self) {
+            for try await digest in try await run("SELECT encode(sha256(convert_to(\(secret), 'UTF8')), 'hex')").decode(String.self) {
                 return digest
             }
             throw EventStoreError(.server, "sha256 returned nothing")

@@ -19,11 +19,15 @@ struct WriteOptions: ParsableArguments {
 }
 
 /// Opens the newsroom as the connecting user, for the length of one command, on one event loop
-/// unless the command moves an archive (see `Database.withClient(onOneEventLoop:)`).
+/// unless the command moves an archive (see `Database.withClient(onOneEventLoop:)`). A command's
+/// statements run on one connection, leased once (`EventStore.on`); an archive's work runs side
+/// by side on the pool.
 func withNewsroom<T: Sendable>(_ connection: ConnectionOptions, onOneEventLoop: Bool = true, _ body: @Sendable (Newsroom) async throws -> T) async throws -> T {
     let database = try await connection.open()
     return try await database.withClient(onOneEventLoop: onOneEventLoop) { client in
-        try await body(Newsroom(store: EventStore(client: client, logger: .quiet("newsroom"))))
+        let store = EventStore(client: client, logger: .quiet("newsroom"))
+        guard onOneEventLoop else { return try await body(Newsroom(store: store)) }
+        return try await client.withConnection { try await body(Newsroom(store: store.on($0))) }
     }
 }
 
