@@ -30,6 +30,11 @@ struct BinaryCells {
         return bytes.readInteger(as: Int32.self).map(Int.init)
     }
 
+    mutating func bool() -> Bool? {
+        guard var bytes = next([.bool], size: 1) else { return nil }
+        return bytes.readInteger(as: UInt8.self).map { $0 != 0 }
+    }
+
     mutating func text() -> String? {
         next([.text, .varchar]).map { String(buffer: $0) }
     }

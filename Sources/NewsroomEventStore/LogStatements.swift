@@ -88,5 +88,13 @@ struct AppendStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> AppendRow { try row.decode(AppendRow.self) }
+    /// Read cell by cell as the log's reads are (`BinaryCells`): the generic tuple decode took 2% of
+    /// a command's client time.
+    func decodeRow(_ row: PostgresRow) throws -> AppendRow {
+        var cells = BinaryCells(row)
+        if let first = cells.int64(), let last = cells.int64(), let version = cells.int32(), let duplicate = cells.bool(), cells.atEnd {
+            return (first, last, version, duplicate)
+        }
+        return try row.decode(AppendRow.self)
+    }
 }

@@ -58,4 +58,38 @@ struct BinaryCellsTests {
             }
         }
     }
+
+    /// The append's statement with its row handed over undecoded.
+    struct RawAppend: PostgresPreparedStatement {
+        static let name = "newsroom.test.RawAppend"
+        static let sql = AppendStatement.sql
+        typealias Row = PostgresRow
+        var append: AppendStatement
+        func makeBindings() throws -> PostgresBindings { try append.makeBindings() }
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    @Test("the append's result row takes the direct path, first time and resent, with PostgresNIO's values")
+    func appendRow() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let commandID = UUID()
+            let append = AppendStatement(stream: "article-\(UUID().lowercasedText)", streamType: "article", expected: 0, commandID: commandID, digest: "d",
+                                         events: #"[{"event_id":"\#(UUID().lowercasedText)","event_type":"ArticleEdited","schema_version":1,"payload":{},"metadata":{}}]"#, context: nil)
+            try await store.client.withConnection { connection in
+                for expectedDuplicate in [false, true] {
+                    var rows = 0
+                    for try await row in try await connection.execute(RawAppend(append: append), logger: TestCluster.logger) {
+                        var cells = BinaryCells(row)
+                        let direct = (cells.int64(), cells.int64(), cells.int32(), cells.bool(), cells.atEnd)
+                        let decoded = try row.decode(AppendRow.self)
+                        #expect(direct.0 == decoded.0 && direct.1 == decoded.1 && direct.2 == decoded.2 && direct.3 == decoded.3 && direct.4)
+                        #expect(direct.2 == 1 && direct.3 == expectedDuplicate)
+                        rows += 1
+                    }
+                    #expect(rows == 1)
+                }
+            }
+        }
+    }
 }
