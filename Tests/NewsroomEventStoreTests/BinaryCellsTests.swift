@@ -5,13 +5,13 @@ import NewsroomTestSupport
 import PostgresNIO
 import Testing
 
-/// The log's read as a prepared statement, its rows handed over undecoded.
-struct RawLogRead: PostgresPreparedStatement {
-    static let name = "newsroom.test.RawLogRead"
-    static let sql = ReadAllStatement.sql
+/// One of the log's prepared statements with its rows handed over undecoded.
+struct Undecoded<Statement: PostgresPreparedStatement>: PostgresPreparedStatement {
+    static var name: String { "newsroom.test.undecoded." + Statement.name }
+    static var sql: String { Statement.sql }
     typealias Row = PostgresRow
-    var read: ReadAllStatement
-    func makeBindings() throws -> PostgresBindings { try read.makeBindings() }
+    var statement: Statement
+    func makeBindings() throws -> PostgresBindings { try statement.makeBindings() }
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
 
@@ -37,7 +37,7 @@ struct BinaryCellsTests {
             #expect(read.count == payloads.count)
             try await store.client.withConnection { connection in
                 var checked = 0
-                for try await row in try await connection.execute(RawLogRead(read: ReadAllStatement(after: .start, limit: 100)), logger: TestCluster.logger) {
+                for try await row in try await connection.execute(Undecoded(statement: ReadAllStatement(after: .start, limit: 100)), logger: TestCluster.logger) {
                     var cells = BinaryCells(row)
                     let direct = (cells.int64(), cells.int64(), cells.text(), cells.int32(), cells.uuid(), cells.text(), cells.int32(),
                                   cells.text(), cells.text(), cells.text(), cells.timestamp(), cells.atEnd)
@@ -59,16 +59,6 @@ struct BinaryCellsTests {
         }
     }
 
-    /// The append's statement with its row handed over undecoded.
-    struct RawAppend: PostgresPreparedStatement {
-        static let name = "newsroom.test.RawAppend"
-        static let sql = AppendStatement.sql
-        typealias Row = PostgresRow
-        var append: AppendStatement
-        func makeBindings() throws -> PostgresBindings { try append.makeBindings() }
-        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
-    }
-
     @Test("the append's result row takes the direct path, first time and resent, with PostgresNIO's values")
     func appendRow() async throws {
         let db = try await TestCluster.freshDatabase()
@@ -79,7 +69,7 @@ struct BinaryCellsTests {
             try await store.client.withConnection { connection in
                 for expectedDuplicate in [false, true] {
                     var rows = 0
-                    for try await row in try await connection.execute(RawAppend(append: append), logger: TestCluster.logger) {
+                    for try await row in try await connection.execute(Undecoded(statement: append), logger: TestCluster.logger) {
                         var cells = BinaryCells(row)
                         let direct = (cells.int64(), cells.int64(), cells.int32(), cells.bool(), cells.atEnd)
                         let decoded = try row.decode(AppendRow.self)
