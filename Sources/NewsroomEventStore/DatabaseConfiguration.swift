@@ -69,12 +69,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         case .socket(let path):
             configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
         case .tcp(let host, let port):
-            let tls: PostgresClient.Configuration.TLS = switch (tls.required, tls.configuration) {
-            case (_, nil): .disable
-            case (true, let configuration?): .require(configuration)
-            case (false, let configuration?): .prefer(configuration)
-            }
-            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
+            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls.clientTLS)
         }
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.keepAliveBehavior = nil
@@ -131,20 +126,15 @@ extension ConnectionSettings {
     /// The same place for a single connection (probes, LISTEN, administration).
     public var connectionConfiguration: PostgresConnection.Configuration {
         get throws {
-        var configuration: PostgresConnection.Configuration
-        switch endpoint {
-        case .socket(let path):
-            configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
-        case .tcp(let host, let port):
-            let tls: PostgresConnection.Configuration.TLS = switch (tls.required, try tls.configuration.map(NIOSSLContext.init(configuration:))) {
-            case (_, nil): .disable
-            case (true, let context?): .require(context)
-            case (false, let context?): .prefer(context)
+            var configuration: PostgresConnection.Configuration
+            switch endpoint {
+            case .socket(let path):
+                configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
+            case .tcp(let host, let port):
+                configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: try tls.connectionTLS())
             }
-            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
-        }
-        configuration.options.connectTimeout = .seconds(5)
-        return configuration
+            configuration.options.connectTimeout = .seconds(5)
+            return configuration
         }
     }
 }

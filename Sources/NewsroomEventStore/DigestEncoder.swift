@@ -70,16 +70,6 @@ final class DigestNode {
     static func key(_ key: some CodingKey) -> UInt64 { StableHash.fnv1a64(key.stringValue) }
 }
 
-/// FNV-1a 64 over bytes, as StableHash, fed whole words as well.
-struct FNV {
-    var value = StableHash.offsetBasis
-    init(tag: UInt8) { combine(byte: tag) }
-    mutating func combine(byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x100000001b3 }
-    mutating func combine(_ word: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { combine(byte: UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-    }
-}
-
 /// Keeps no coding path: it would cost an array per nested value, and hashing cannot fail.
 struct DigestEncoding: Encoder {
     let node: DigestNode

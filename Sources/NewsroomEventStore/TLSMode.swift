@@ -1,4 +1,5 @@
 import NIOSSL
+import PostgresNIO
 
 /// libpq's `sslmode`, with libpq's meaning: `prefer` and `require` encrypt without checking the
 /// server's certificate (a self-signed one, the usual PostgreSQL set-up, is accepted), and only
@@ -34,6 +35,19 @@ public enum TLSMode: Sendable, Hashable {
 
     /// Whether a server without TLS is refused.
     var required: Bool { self != .disable && self != .prefer }
+
+    /// The pool's form of this mode.
+    var clientTLS: PostgresClient.Configuration.TLS {
+        guard let configuration else { return .disable }
+        return required ? .require(configuration) : .prefer(configuration)
+    }
+
+    /// A single connection's form of this mode, which takes a ready SSL context.
+    func connectionTLS() throws -> PostgresConnection.Configuration.TLS {
+        guard let configuration else { return .disable }
+        let context = try NIOSSLContext(configuration: configuration)
+        return required ? .require(context) : .prefer(context)
+    }
 
     /// What NIOSSL needs; nil when TLS is off.
     var configuration: TLSConfiguration? {
