@@ -106,7 +106,7 @@ extension AccessTokenEvent: DomainEvent {
     public static func schemaVersion(of typeName: String) -> Int { 1 }
 
     public func encodedPayload() throws -> String {
-        String(decoding: try JSONEncoder.domain.encode(self), as: UTF8.self)
+        try PayloadJSON.encode(self)
     }
 
     public static func decode(typeName: String, schemaVersion: Int, payload: String) throws -> AccessTokenEvent {

@@ -92,25 +92,22 @@ extension ArticleEvent: DomainEvent {
     }
 
     public func encodedPayload() throws -> String {
-        let encoder = JSONEncoder.domain
-        let data: Data
         switch self {
-        case .drafted(let p): data = try encoder.encode(p)
-        case .edited(let p): data = try encoder.encode(p)
-        case .bylineSet(let p): data = try encoder.encode(p)
-        case .imageAttached(let p): data = try encoder.encode(p)
-        case .captionAttached(let p): data = try encoder.encode(p)
-        case .editorAssigned(let p): data = try encoder.encode(p)
-        case .submitted, .approved: data = Data("{}".utf8)
-        case .changesRequested(let p): data = try encoder.encode(p)
-        case .publicationScheduled(let p): data = try encoder.encode(p)
-        case .published(let p): data = try encoder.encode(p)
-        case .corrected(let p): data = try encoder.encode(p)
-        case .unpublished(let p), .spiked(let p): data = try encoder.encode(p)
-        case .relatedLinked(let p), .editorsPickSet(let p): data = try encoder.encode(p)
-        case .slugChanged(let p): data = try encoder.encode(p)
+        case .drafted(let p): try PayloadJSON.encode(p)
+        case .edited(let p): try PayloadJSON.encode(p)
+        case .bylineSet(let p): try PayloadJSON.encode(p)
+        case .imageAttached(let p): try PayloadJSON.encode(p)
+        case .captionAttached(let p): try PayloadJSON.encode(p)
+        case .editorAssigned(let p): try PayloadJSON.encode(p)
+        case .submitted, .approved: "{}"
+        case .changesRequested(let p): try PayloadJSON.encode(p)
+        case .publicationScheduled(let p): try PayloadJSON.encode(p)
+        case .published(let p): try PayloadJSON.encode(p)
+        case .corrected(let p): try PayloadJSON.encode(p)
+        case .unpublished(let p), .spiked(let p): try PayloadJSON.encode(p)
+        case .relatedLinked(let p), .editorsPickSet(let p): try PayloadJSON.encode(p)
+        case .slugChanged(let p): try PayloadJSON.encode(p)
         }
-        return String(decoding: data, as: UTF8.self)
     }
 
     public static func decode(typeName: String, schemaVersion: Int, payload: String) throws -> ArticleEvent {

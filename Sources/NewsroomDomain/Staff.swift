@@ -115,7 +115,7 @@ extension StaffEvent: DomainEvent {
     public static func schemaVersion(of typeName: String) -> Int { 1 }
 
     public func encodedPayload() throws -> String {
-        String(decoding: try JSONEncoder.domain.encode(self), as: UTF8.self)
+        try PayloadJSON.encode(self)
     }
 
     public static func decode(typeName: String, schemaVersion: Int, payload: String) throws -> StaffEvent {

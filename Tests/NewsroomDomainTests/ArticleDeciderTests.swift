@@ -51,6 +51,12 @@ struct DraftingTests {
         #expect(s.when(.edit(ArticleFields(headline: "")), by: "rina").violation?.code == .invalidInput)
         #expect(s.when(.edit(ArticleFields(body: "a\u{0}b")), by: "rina").violation?.message.contains("NUL") == true)
         #expect(s.when(.edit(ArticleFields(body: String(repeating: "x", count: 500_001))), by: "rina").violation?.message.contains("limit is 500000") == true)
+        // Limits count characters, not bytes: 300 two-byte characters (and 300 flags of 8 bytes
+        // each) are a headline at the limit, 301 are over it.
+        #expect(s.when(.edit(ArticleFields(headline: String(repeating: "é", count: 300))), by: "rina").events?.count == 1)
+        #expect(s.when(.edit(ArticleFields(headline: String(repeating: "🇮🇩", count: 300))), by: "rina").events?.count == 1)
+        #expect(s.when(.edit(ArticleFields(headline: String(repeating: "é", count: 301))), by: "rina").violation?.message.contains("301 characters long; the limit is 300") == true)
+        #expect(s.when(.edit(ArticleFields(summary: "ringkasan\u{0}")), by: "rina").violation?.message.contains("NUL") == true)
         #expect(s.when(.edit(ArticleFields(language: "indonesian!")), by: "rina").violation?.code == .invalidInput)
         #expect(s.when(.edit(ArticleFields(language: "en-GB")), by: "rina").events?.count == 1)
     }
