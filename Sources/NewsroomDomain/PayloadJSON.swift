@@ -132,23 +132,31 @@ final class PayloadWriter {
             for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 runStart = index + 1
-                switch byte {
-                case 0x22: out += [0x5C, 0x22]
-                case 0x5C: out += [0x5C, 0x5C]
-                case 0x08: out += [0x5C, 0x62]
-                case 0x0C: out += [0x5C, 0x66]
-                case 0x0A: out += [0x5C, 0x6E]
-                case 0x0D: out += [0x5C, 0x72]
-                case 0x09: out += [0x5C, 0x74]
-                default: out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-                }
+                JSONEscape.append(byte, to: &out)
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
             out.append(0x22)
         }
     }
+}
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+/// How JSON writes a byte that cannot stand for itself in a string: the escapers of payloads
+/// (here) and of the log's JSON (JSONB) share it.
+public enum JSONEscape {
+    /// Appends the escape for `byte`, one of `"`, `\` or a control byte below 0x20.
+    @inlinable
+    public static func append(_ byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case 0x22: out += [0x5C, 0x22]
+        case 0x5C: out += [0x5C, 0x5C]
+        case 0x08: out += [0x5C, 0x62]
+        case 0x0C: out += [0x5C, 0x66]
+        case 0x0A: out += [0x5C, 0x6E]
+        case 0x0D: out += [0x5C, 0x72]
+        case 0x09: out += [0x5C, 0x74]
+        default: out += [0x5C, 0x75, 0x30, 0x30, 0x30 + byte >> 4, byte & 0xF < 10 ? 0x30 + byte & 0xF : 0x57 + byte & 0xF]
+        }
+    }
 }
 
 /// Keeps no coding path: nothing reads it, and an array per nested value would cost what this

@@ -1,3 +1,5 @@
+import NewsroomDomain
+
 /// JSON exactly as PostgreSQL's jsonb prints it (`payload::text`): object keys ordered by length,
 /// then by bytes, the last of duplicate keys kept, ", " and ": " between items, numbers as written
 /// (a negative zero loses its sign), and in strings only `"`, `\` and control characters escaped.
@@ -133,16 +135,7 @@ public enum JSONB {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
             runStart = index
-            switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x08: out += [0x5C, 0x62]
-            case 0x0C: out += [0x5C, 0x66]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
-            default: out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
-            }
+            JSONEscape.append(byte, to: &out)
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         out.append(0x22)
