@@ -14,13 +14,31 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// How long a connection may take to open before it is reported as unreachable: libpq's
+    /// `connect_timeout` / `PGCONNECT_TIMEOUT` (whole seconds; 0 waits as long as it takes).
+    /// Short by default, so that "nobody is listening" is said at once; a loaded machine may
+    /// need longer.
+    public var connectTimeout: Duration
 
-    public init(endpoint: Endpoint, user: String, password: String? = nil, database: String, tls: TLSMode = .disable) {
+    public static let defaultConnectTimeout = Duration.seconds(5)
+
+    public init(endpoint: Endpoint, user: String, password: String? = nil, database: String, tls: TLSMode = .disable,
+                connectTimeout: Duration = defaultConnectTimeout) {
         self.endpoint = endpoint
         self.user = user
         self.password = password
         self.database = database
         self.tls = tls
+        self.connectTimeout = connectTimeout
+    }
+
+    /// libpq's reading of a connect timeout: whole seconds, 0 or less for no limit, and at least 2.
+    static func connectTimeout(_ text: String?, source: String) throws -> Duration {
+        guard let text = nonEmpty(text?.trimmingCharacters(in: .whitespaces)) else { return defaultConnectTimeout }
+        guard let seconds = Int(text) else {
+            throw EventStoreError(.databaseUnavailable, "\(source) is \"\(text)\", not a number of seconds. Give whole seconds, such as 30, or 0 to wait as long as it takes.")
+        }
+        return seconds <= 0 ? .seconds(86_400) : .seconds(max(seconds, 2))
     }
 
     /// nil when the environment names no server: the embedded local cluster is meant.
@@ -28,6 +46,9 @@ public struct ConnectionSettings: Sendable, Hashable {
         let osUser = currentUserName()
         if let url = env["DATABASE_URL"], !url.isEmpty {
             var settings = try parse(url: url, defaultUser: osUser)
+            if !url.contains("connect_timeout=") {  // as libpq: the URL's own setting wins
+                settings.connectTimeout = try connectTimeout(env["PGCONNECT_TIMEOUT"], source: "PGCONNECT_TIMEOUT")
+            }
             if let overrideUser { settings.user = overrideUser; settings.password = env["PGPASSWORD"] }
             return settings
         }
@@ -39,7 +60,8 @@ public struct ConnectionSettings: Sendable, Hashable {
         let endpoint: Endpoint = host.hasPrefix("/") ? .socket(path: "\(host)/.s.PGSQL.\(port)") : .tcp(host: host, port: port)
         return ConnectionSettings(endpoint: endpoint, user: user, password: env["PGPASSWORD"],
                                   database: nonEmpty(env["PGDATABASE"]) ?? user,
-                                  tls: try TLSMode(sslmode: nonEmpty(env["PGSSLMODE"]), rootCertificate: nonEmpty(env["PGSSLROOTCERT"]), source: "PGSSLMODE"))
+                                  tls: try TLSMode(sslmode: nonEmpty(env["PGSSLMODE"]), rootCertificate: nonEmpty(env["PGSSLROOTCERT"]), source: "PGSSLMODE"),
+                                  connectTimeout: try connectTimeout(env["PGCONNECT_TIMEOUT"], source: "PGCONNECT_TIMEOUT"))
     }
 
     /// `postgres://user:password@host:port/database?sslmode=...&host=/socket/dir`
@@ -60,7 +82,8 @@ public struct ConnectionSettings: Sendable, Hashable {
         }
         return ConnectionSettings(endpoint: endpoint, user: user, password: components.password?.removingPercentEncoding,
                                   database: database,
-                                  tls: try TLSMode(sslmode: nonEmpty(query["sslmode"]), rootCertificate: nonEmpty(query["sslrootcert"]), source: "sslmode in DATABASE_URL"))
+                                  tls: try TLSMode(sslmode: nonEmpty(query["sslmode"]), rootCertificate: nonEmpty(query["sslrootcert"]), source: "sslmode in DATABASE_URL"),
+                                  connectTimeout: try connectTimeout(query["connect_timeout"], source: "connect_timeout in DATABASE_URL"))
     }
 
     public var clientConfiguration: PostgresClient.Configuration {
@@ -71,7 +94,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         case .tcp(let host, let port):
             configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls.clientTLS)
         }
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = connectTimeout
         configuration.options.keepAliveBehavior = nil
         return configuration
     }
@@ -133,7 +156,7 @@ extension ConnectionSettings {
             case .tcp(let host, let port):
                 configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: try tls.connectionTLS())
             }
-            configuration.options.connectTimeout = .seconds(5)
+            configuration.options.connectTimeout = .nanoseconds(connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000)
             return configuration
         }
     }

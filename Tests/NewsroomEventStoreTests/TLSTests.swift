@@ -39,6 +39,24 @@ struct TLSTests {
         #expect(throws: EventStoreError.self) { try ConnectionSettings.parse(url: "postgres://u@db/newsroom?sslmode=on", defaultUser: "u") }
     }
 
+    @Test("the connect timeout is libpq's: PGCONNECT_TIMEOUT or connect_timeout in the URL, 5 s when unset, a non-number an error")
+    func connectTimeout() throws {
+        let env = ["PGHOST": "127.0.0.1", "PGUSER": "u"]
+        #expect(try ConnectionSettings.fromEnvironment(env)?.connectTimeout == .seconds(5))
+        let thirty = try #require(try ConnectionSettings.fromEnvironment(env.merging(["PGCONNECT_TIMEOUT": "30"]) { $1 }))
+        #expect(thirty.connectTimeout == .seconds(30))
+        #expect(thirty.clientConfiguration.options.connectTimeout == .seconds(30))
+        #expect(try thirty.connectionConfiguration.options.connectTimeout == .seconds(30))
+        #expect(try ConnectionSettings.fromEnvironment(env.merging(["PGCONNECT_TIMEOUT": "1"]) { $1 })?.connectTimeout == .seconds(2))
+        #expect(try ConnectionSettings.fromEnvironment(env.merging(["PGCONNECT_TIMEOUT": "0"]) { $1 })?.connectTimeout == .seconds(86_400))
+        #expect(try ConnectionSettings.parse(url: "postgres://u@db/newsroom?connect_timeout=12", defaultUser: "u").connectTimeout == .seconds(12))
+        let url = ["DATABASE_URL": "postgres://u@db/newsroom", "PGCONNECT_TIMEOUT": "20"]
+        #expect(try ConnectionSettings.fromEnvironment(url)?.connectTimeout == .seconds(20))
+        #expect(try ConnectionSettings.fromEnvironment(url.merging(["DATABASE_URL": "postgres://u@db/newsroom?connect_timeout=9"]) { $1 })?.connectTimeout == .seconds(9))
+        let error = try #require(throws: EventStoreError.self) { try ConnectionSettings.fromEnvironment(env.merging(["PGCONNECT_TIMEOUT": "5s"]) { $1 }) }
+        #expect(error.message.contains("PGCONNECT_TIMEOUT is \"5s\""))
+    }
+
     @Test("prefer and require encrypt with a self-signed certificate; disable does not")
     func encryptsWithoutChecking() async throws {
         let settings = try await TestCluster.freshDatabase()
