@@ -216,7 +216,7 @@ struct UnkeyedPayloadContainer: UnkeyedEncodingContainer, PayloadSlot {
 
     func ready() throws {
         try writer.member(of: id)
-        try writer.openSlot()
+        writer.openSlot()
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {

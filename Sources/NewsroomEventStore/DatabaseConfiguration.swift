@@ -45,10 +45,9 @@ public struct ConnectionSettings: Sendable, Hashable {
     public static func fromEnvironment(_ env: [String: String], user overrideUser: String? = nil) throws -> ConnectionSettings? {
         let osUser = currentUserName()
         if let url = env["DATABASE_URL"], !url.isEmpty {
-            var settings = try parse(url: url, defaultUser: osUser)
-            if !url.contains("connect_timeout=") {  // as libpq: the URL's own setting wins
-                settings.connectTimeout = try connectTimeout(env["PGCONNECT_TIMEOUT"], source: "PGCONNECT_TIMEOUT")
-            }
+            // As libpq: the URL's own connect_timeout wins over PGCONNECT_TIMEOUT.
+            var settings = try parse(url: url, defaultUser: osUser,
+                                     connectTimeout: try connectTimeout(env["PGCONNECT_TIMEOUT"], source: "PGCONNECT_TIMEOUT"))
             if let overrideUser { settings.user = overrideUser; settings.password = env["PGPASSWORD"] }
             return settings
         }
@@ -65,7 +64,8 @@ public struct ConnectionSettings: Sendable, Hashable {
     }
 
     /// `postgres://user:password@host:port/database?sslmode=...&host=/socket/dir`
-    public static func parse(url text: String, defaultUser: String) throws -> ConnectionSettings {
+    /// `connectTimeout` holds where the URL gives no `connect_timeout`.
+    public static func parse(url text: String, defaultUser: String, connectTimeout fallback: Duration = defaultConnectTimeout) throws -> ConnectionSettings {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
               ["postgres", "postgresql"].contains(scheme) else {
             throw EventStoreError(.databaseUnavailable, "DATABASE_URL is not a postgres:// URL: \(redacted(text)). Example: postgres://user:password@localhost:5432/newsroom")
@@ -83,7 +83,8 @@ public struct ConnectionSettings: Sendable, Hashable {
         return ConnectionSettings(endpoint: endpoint, user: user, password: components.password?.removingPercentEncoding,
                                   database: database,
                                   tls: try TLSMode(sslmode: nonEmpty(query["sslmode"]), rootCertificate: nonEmpty(query["sslrootcert"]), source: "sslmode in DATABASE_URL"),
-                                  connectTimeout: try connectTimeout(query["connect_timeout"], source: "connect_timeout in DATABASE_URL"))
+                                  connectTimeout: nonEmpty(query["connect_timeout"]) == nil ? fallback
+                                      : try connectTimeout(query["connect_timeout"], source: "connect_timeout in DATABASE_URL"))
     }
 
     public var clientConfiguration: PostgresClient.Configuration {
