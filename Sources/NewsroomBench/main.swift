@@ -12,7 +12,7 @@ import Synchronization
 //   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command path
 //   newsroom-bench raw-inserts SECONDS WRITERS  row 1's raw INSERT sent through PostgresNIO (client stack alone)
 //   newsroom-bench raw-inserts-connection SECONDS WRITERS  the same on one bare PostgresConnection each (no pool)
-//   newsroom-bench log-writes SECONDS WRITERS FILE  Scripts/bench's log-writes floor statement through PostgresNIO
+//   newsroom-bench log-writes SECONDS WRITERS FILE  Scripts/lib/log_writes.sql through PostgresNIO
 //   newsroom-bench archive ARTICLES FILE      writes ARTICLES generated histories as an archive (no database)
 //   newsroom-bench rebuild                    rebuilds published + audit; events/s and peak RSS
 //   newsroom-bench lag SECONDS RATE           commands at RATE/s with a follower running; commit-to-row lag
@@ -51,7 +51,7 @@ func peakRSSKilobytes() -> Int {
     return 0
 }
 
-/// Scripts/bench's pgbench script for the log-writes floor, its writer's stream as a parameter
+/// Scripts/lib/log_writes.sql, the pgbench script of the log-writes floor, its writer's stream as a parameter
 /// instead of pgbench's `:client_id`: the very statement, so the two floors cannot drift apart.
 struct LogWritesStatement: PostgresPreparedStatement {
     static let name = "bench.LogWritesStatement"
@@ -96,7 +96,7 @@ static func repeatFor(_ seconds: Double, _ step: (Int) async throws -> Void) asy
     return done
 }
 
-/// Sends row 1's baseline INSERT (Scripts/bench's raw_insert.sql) through `send` for `seconds`,
+/// Sends row 1's baseline INSERT (Scripts/lib/raw_insert.sql) through `send` for `seconds`,
 /// with the same random keys for the same writer; returns how many were sent.
 static func rawInserts(_ seconds: Double, writer: Int, send: (PostgresQuery) async throws -> Void) async throws -> Int {
     var rng = SplitMix(seed: UInt64(writer + 1))
@@ -236,7 +236,7 @@ case "appends":
     emit(["path": "appends", "writers": writers, "seconds": seconds, "appends": total, "perSecond": Double(total) / seconds])
 
 case "raw-inserts":
-    // The row 1 baseline's own INSERT (Scripts/bench's raw_insert.sql), sent through PostgresNIO
+    // The row 1 baseline's own INSERT (Scripts/lib/raw_insert.sql), sent through PostgresNIO
     // with the client set-up a command has: what the Swift client stack costs by itself, before
     // any newsroom code runs. Needs the bench's raw_events table.
     let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
@@ -266,13 +266,13 @@ case "raw-inserts-connection":
     emit(["path": "raw-inserts-connection", "writers": writers, "seconds": seconds, "inserts": total, "perSecond": Double(total) / seconds])
 
 case "log-writes":
-    // The log's own writes for one command (Scripts/bench's floor statement, prepared as the
+    // The log's own writes for one command (Scripts/lib/log_writes.sql, prepared as the
     // append is) sent through PostgresNIO with a command's client set-up: the floor under row 1
     // with the Swift client stack and the log's writes, and no newsroom code at all.
     let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
     guard LogWritesStatement.script != nil else {
-        FileHandle.standardError.write(Data("newsroom-bench: log-writes needs the path of Scripts/bench's log_writes.sql (a pgbench script using (:client_id + 1))\n".utf8))
+        FileHandle.standardError.write(Data("newsroom-bench: log-writes needs the path of Scripts/lib/log_writes.sql (a pgbench script using (:client_id + 1))\n".utf8))
         exit(64)
     }
     let total = try await Bench.summed(writers) { writer in

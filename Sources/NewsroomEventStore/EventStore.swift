@@ -73,14 +73,19 @@ public struct EventStore: Sendable {
         var metadataJSON = "{\"commandID\":\"\(metadata.commandID.lowercasedText)\",\"correlationID\":\"\(metadata.correlationID.lowercasedText)\""
         if let causation = metadata.causationID { metadataJSON += ",\"causationID\":\"\(causation.lowercasedText)\"" }
         metadataJSON += "}"
-        // Payloads travel as jsonb inside one array, so one round trip appends a whole command.
-        let array = "[" + events.map { event in
-            "{\"event_id\":\"\(event.eventID.lowercasedText)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadataJSON)}"
-        }.joined(separator: ",") + "]"
         let expected = expectedVersion.sqlValue
+        let target = AppendTarget(stream: stream.rawValue, streamType: streamType, expected: expected, commandID: metadata.commandID, digest: digest, context: context)
         do {
-            let rows = try await run(AppendStatement(stream: stream.rawValue, streamType: streamType, expected: expected, commandID: metadata.commandID,
-                                                                digest: digest, events: array, context: context))
+            let rows: AsyncThrowingMapSequence<PostgresRowSequence, AppendRow>
+            if events.count == 1 {
+                rows = try await run(AppendEventStatement(target: target, event: events[0], metadata: metadataJSON))
+            } else {
+                // Several events travel as jsonb inside one array, so one round trip appends a whole command.
+                let array = "[" + events.map { event in
+                    "{\"event_id\":\"\(event.eventID.lowercasedText)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadataJSON)}"
+                }.joined(separator: ",") + "]"
+                rows = try await run(AppendStatement(target: target, events: array))
+            }
             for try await (first, last, version, duplicate) in rows {
                 return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: duplicate)
             }
@@ -90,14 +95,20 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// A command's record and its events. An import's record names no stream of its own
+    /// ('import'), so the events are found by their command id, which the log indexes.
+    static let recordedCommandSQL = """
+        SELECT c.stream_id, c.digest, min(e.position), max(e.position), max(e.stream_version)
+        FROM commands c JOIN events e ON e.command_id = c.command_id
+        WHERE c.command_id = $1 GROUP BY c.stream_id, c.digest
+        """
+
     /// What an earlier command with this id did, if it was recorded: its stream, content digest and result.
     public func recordedCommand(_ commandID: UUID) async throws -> (stream: StreamID, digest: String, result: AppendResult)? {
         do {
-            let rows = try await run("""
-                SELECT c.stream_id, c.digest, min(e.position), max(e.position), max(e.stream_version)
-                FROM commands c JOIN events e ON e.command_id = c.command_id
-                WHERE c.command_id = \(commandID) GROUP BY c.stream_id, c.digest
-                """)
+            var query = PostgresQuery(unsafeSQL: Self.recordedCommandSQL)
+            query.binds.append(commandID)
+            let rows = try await run(query)
             for try await (stream, digest, first, last, version) in rows.decode((String, String, Int64, Int64, Int).self) {
                 return (StreamID(stream), digest, AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: true))
             }

@@ -62,9 +62,29 @@ struct WaitingReadStatement: PostgresPreparedStatement {
 /// command had been appended before.
 typealias AppendRow = (Int64, Int64, Int, Bool)
 
-/// `append_events_if`, the body of every append since migration 012 (`append_events` only calls
-/// it): `context`, when there is one, is the version of another stream the decision read, which
-/// the append checks as well.
+/// What every append names, whichever function takes it: the stream and what it expects of it,
+/// the command, and the other stream the decision read.
+struct AppendTarget {
+    var stream: String, streamType: String, expected: Int?, commandID: UUID, digest: String, context: ContextVersion?
+
+    /// The bindings of both append functions: these five, then `events`' own, then the context.
+    func bindings(events: (inout PostgresBindings) -> Void) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(stream)
+        bindings.append(streamType)
+        bindings.append(expected.map { Int32(clamping: $0) })
+        bindings.append(commandID)
+        bindings.append(digest)
+        events(&bindings)
+        bindings.append(context?.stream.rawValue)
+        bindings.append(context.map { Int32(clamping: $0.version) })
+        return bindings
+    }
+}
+
+/// `append_events_if`, for a command of several events (`append_events` only calls it):
+/// `context`, when there is one, is the version of another stream the decision read, which the
+/// append checks as well.
 struct AppendStatement: PostgresPreparedStatement {
     static let name = "newsroom.AppendStatement"
     static let sql = """
@@ -73,28 +93,44 @@ struct AppendStatement: PostgresPreparedStatement {
         """
     typealias Row = AppendRow
 
-    var stream: String, streamType: String, expected: Int?, commandID: UUID, digest: String, events: String, context: ContextVersion?
+    var target: AppendTarget, events: String
+
+    func makeBindings() throws -> PostgresBindings { target.bindings { $0.append(events) } }
+
+    func decodeRow(_ row: PostgresRow) throws -> AppendRow { try decodeAppendRow(row) }
+}
+
+/// `append_event` (migration 014), a command's usual append: one event, its fields as typed
+/// parameters, so the server neither parses an array nor takes each field out of it again.
+struct AppendEventStatement: PostgresPreparedStatement {
+    static let name = "newsroom.AppendEventStatement"
+    static let sql = """
+        SELECT first_position, last_position, stream_version, duplicate
+        FROM append_event($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::uuid, $7::text, $8::integer, $9::jsonb, $10::jsonb, $11::text, $12::integer)
+        """
+    typealias Row = AppendRow
+
+    var target: AppendTarget, event: NewEvent, metadata: String
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(stream)
-        bindings.append(streamType)
-        bindings.append(expected.map { Int32(clamping: $0) })
-        bindings.append(commandID)
-        bindings.append(digest)
-        bindings.append(events)
-        bindings.append(context?.stream.rawValue)
-        bindings.append(context.map { Int32(clamping: $0.version) })
-        return bindings
+        target.bindings { bindings in
+            bindings.append(event.eventID)
+            bindings.append(event.type)
+            bindings.append(Int32(clamping: event.schemaVersion))
+            bindings.append(event.payload)
+            bindings.append(metadata)
+        }
     }
 
-    /// Read cell by cell as the log's reads are (`BinaryCells`): the generic tuple decode took 2% of
-    /// a command's client time.
-    func decodeRow(_ row: PostgresRow) throws -> AppendRow {
-        var cells = BinaryCells(row)
-        if let first = cells.int64(), let last = cells.int64(), let version = cells.int32(), let duplicate = cells.bool(), cells.atEnd {
-            return (first, last, version, duplicate)
-        }
-        return try row.decode(AppendRow.self)
+    func decodeRow(_ row: PostgresRow) throws -> AppendRow { try decodeAppendRow(row) }
+}
+
+/// Read cell by cell as the log's reads are (`BinaryCells`): the generic tuple decode took 2% of
+/// a command's client time.
+private func decodeAppendRow(_ row: PostgresRow) throws -> AppendRow {
+    var cells = BinaryCells(row)
+    if let first = cells.int64(), let last = cells.int64(), let version = cells.int32(), let duplicate = cells.bool(), cells.atEnd {
+        return (first, last, version, duplicate)
     }
+    return try row.decode(AppendRow.self)
 }

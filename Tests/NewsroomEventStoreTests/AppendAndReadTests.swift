@@ -1,5 +1,5 @@
 import Foundation
-import NewsroomEventStore
+@testable import NewsroomEventStore
 import NewsroomTestSupport
 import PostgresNIO
 import Testing
@@ -153,6 +153,32 @@ struct AppendAndReadTests {
             }
             #expect(error?.code == .commandReused)
             #expect(try await store.readStream(stream).count == 1)
+
+            // A command of two events, resent: the answer spans both.
+            let pair = meta()
+            let both = try await store.append([event(2), event(3)], to: stream, streamType: "article", expectedVersion: .exactly(1), metadata: pair, digest: "pair")
+            let again = try await store.append([event(2), event(3)], to: stream, streamType: "article", expectedVersion: .exactly(1), metadata: pair, digest: "pair")
+            #expect(again.wasDuplicate && both.lastPosition > both.firstPosition)
+            #expect(again.firstPosition == both.firstPosition && again.lastPosition == both.lastPosition && again.streamVersion == 3)
+            let recorded = try await store.recordedCommand(pair.commandID)
+            #expect(recorded?.stream == stream && recorded?.digest == "pair")
+            #expect(recorded?.result.firstPosition == both.firstPosition && recorded?.result.lastPosition == both.lastPosition)
+        }
+    }
+
+    @Test("a resent command's events are found through an index, not by reading the whole log")
+    func resentCommandLookupUsesStreamIndex() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            // With sequential scans priced out, a plan still scans the log only if no index serves it.
+            let plan = try await store.client.withConnection { connection in
+                try await connection.query("SET enable_seqscan = off", logger: TestCluster.logger)
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN " + EventStore.recordedCommandSQL.replacingOccurrences(of: "$1", with: "'8d6a3c1e-4b7f-4e0a-9c2d-1f3e5a7b9c0d'::uuid")),
+                                                      logger: TestCluster.logger)
+                return try await rows.collect().map { try $0.decode(String.self) }.joined(separator: "\n")
+            }
+            #expect(!plan.contains("Seq Scan on events"), "\(plan)")
+            #expect(plan.contains("events_command"), "\(plan)")
         }
     }
 

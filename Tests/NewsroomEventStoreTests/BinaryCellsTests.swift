@@ -59,27 +59,37 @@ struct BinaryCellsTests {
         }
     }
 
-    @Test("the append's result row takes the direct path, first time and resent, with PostgresNIO's values")
+    @Test("both appends' result rows take the direct path, first time and resent, with PostgresNIO's values")
     func appendRow() async throws {
         let db = try await TestCluster.freshDatabase()
         try await TestCluster.withStore(db) { store in
-            let commandID = UUID()
-            let append = AppendStatement(stream: "article-\(UUID().lowercasedText)", streamType: "article", expected: 0, commandID: commandID, digest: "d",
-                                         events: #"[{"event_id":"\#(UUID().lowercasedText)","event_type":"ArticleEdited","schema_version":1,"payload":{},"metadata":{}}]"#, context: nil)
+            func target() -> AppendTarget {
+                AppendTarget(stream: "article-\(UUID().lowercasedText)", streamType: "article", expected: 0, commandID: UUID(), digest: "d", context: nil)
+            }
+            let several = AppendStatement(target: target(),
+                                          events: #"[{"event_id":"\#(UUID().lowercasedText)","event_type":"ArticleEdited","schema_version":1,"payload":{},"metadata":{}}]"#)
+            let one = AppendEventStatement(target: target(), event: NewEvent(type: "ArticleEdited", payload: "{}"), metadata: "{}")
             try await store.client.withConnection { connection in
                 for expectedDuplicate in [false, true] {
-                    var rows = 0
-                    for try await row in try await connection.execute(Undecoded(statement: append), logger: TestCluster.logger) {
-                        var cells = BinaryCells(row)
-                        let direct = (cells.int64(), cells.int64(), cells.int32(), cells.bool(), cells.atEnd)
-                        let decoded = try row.decode(AppendRow.self)
-                        #expect(direct.0 == decoded.0 && direct.1 == decoded.1 && direct.2 == decoded.2 && direct.3 == decoded.3 && direct.4)
-                        #expect(direct.2 == 1 && direct.3 == expectedDuplicate)
-                        rows += 1
-                    }
-                    #expect(rows == 1)
+                    let rows = try await Self.appendRows(Undecoded(statement: several), on: connection, duplicate: expectedDuplicate)
+                        + Self.appendRows(Undecoded(statement: one), on: connection, duplicate: expectedDuplicate)
+                    #expect(rows == 2)
                 }
             }
         }
+    }
+
+    static func appendRows<Statement: PostgresPreparedStatement>(_ statement: Statement, on connection: PostgresConnection, duplicate: Bool) async throws -> Int
+    where Statement.Row == PostgresRow {
+        var rows = 0
+        for try await row in try await connection.execute(statement, logger: TestCluster.logger) {
+            var cells = BinaryCells(row)
+            let direct = (cells.int64(), cells.int64(), cells.int32(), cells.bool(), cells.atEnd)
+            let decoded = try row.decode(AppendRow.self)
+            #expect(direct.0 == decoded.0 && direct.1 == decoded.1 && direct.2 == decoded.2 && direct.3 == decoded.3 && direct.4)
+            #expect(direct.2 == 1 && direct.3 == duplicate)
+            rows += 1
+        }
+        return rows
     }
 }

@@ -48,6 +48,11 @@ struct IntegrityTests {
             #expect(await Self.sqlState {
                 try await client.query("INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, payload, metadata, command_id, actor, recorded_at, hash) VALUES ('x', 1, gen_random_uuid(), 'T', 1, '{}', '{}', gen_random_uuid(), 'someone', now(), '\\x00')", logger: logger)
             } == "42501")
+            // The append's inner part runs with its caller's rights and trusts its caller about the
+            // command record, so only the owner's own functions may call it.
+            #expect(await Self.sqlState {
+                try await client.query("SELECT * FROM append_events_rest('article-0', 'article', 4, gen_random_uuid(), 'x', '[{\"event_id\":\"8d6a3c1e-4b7f-4e0a-9c2d-1f3e5a7b9c0d\",\"event_type\":\"T\",\"schema_version\":1,\"payload\":{},\"metadata\":{}}]', NULL, NULL, now(), true)", logger: logger)
+            } == "42501")
             // Reading and appending through the store is what the role is for.
             #expect(try await store.committedEvents(after: .start) == 12)
             _ = try await store.append([NewEvent(type: "T", payload: "{}")], to: StreamID("article-0"), streamType: "article",
