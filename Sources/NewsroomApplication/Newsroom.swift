@@ -130,12 +130,13 @@ public struct Newsroom: Sendable {
         return Drafted(articleID: id, slug: slug, result: result)
     }
 
-    /// Two round trips instead of five when this process has seen the roster before: a new
+    /// One round trip instead of five when this process has seen the roster before: a new
     /// article and a new slug have no history to read, so both are decided on their initial
-    /// state, and each append checks that the stream is still new and the roster unchanged. Nil
-    /// when that does not settle it (the slug is taken, the roster moved, the command was sent
-    /// before): then `draft` reads everything and decides again; the command ids are the same,
-    /// so what this attempt appended is recognised, not repeated.
+    /// state and appended in one statement, which checks that both streams are still new and the
+    /// roster unchanged, and writes both or neither. Nil when that does not settle it (the slug is
+    /// taken, the roster moved, the command was sent before): then `draft` reads everything and
+    /// decides again; the command ids are the same, so anything already appended is recognised,
+    /// not repeated.
     private func draftOnCachedRoster(_ fields: ArticleFields, slug requested: String?, id: ArticleID, commandID: UUID) async throws -> Drafted? {
         guard let (context, rosterVersion) = cachedContext() else { return nil }
         let slug = requested ?? Slug.make(from: fields.headline ?? "")
@@ -144,24 +145,27 @@ public struct Newsroom: Sendable {
         // path decides again on fresh state and gives the answer.
         guard (try? ArticleDecider.decide(command, state: ArticleDecider.initialState, context: context)) != nil else { return nil }
         do {
-            try await reserve(slug, for: id, commandID: commandID, onCachedRoster: rosterVersion)
-            let result = try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
-                                                  commandID: commandID, context: context,
-                                                  loaded: (ArticleDecider.initialState, 0), requiring: rosterVersion, speculative: true)
+            let (_, result) = try await handler.handleNewStreams(
+                NewStreamCommand(SlugDecider.self, .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
+                                 commandID: Self.slugCommandID(commandID, slug), context: slug),
+                NewStreamCommand(ArticleDecider.self, command, stream: Self.articleStream(id), streamType: "article",
+                                 commandID: commandID, context: context),
+                requiring: rosterVersion)
             return Drafted(articleID: id, slug: slug, result: result)
         } catch let error as EventStoreError where error.code == .contextChanged {
             return nil
         }
     }
 
-    /// Takes `slug` for article `id` in its own stream, so that no two articles hold it. With
-    /// `onCachedRoster`, the slug is taken to be new and the roster to be at that version, and
-    /// the append checks both (a `.contextChanged` error when either is not so).
-    private func reserve(_ slug: String, for id: ArticleID, commandID: UUID, onCachedRoster rosterVersion: ContextVersion? = nil) async throws {
+    /// Takes `slug` for article `id` in its own stream, so that no two articles hold it.
+    private func reserve(_ slug: String, for id: ArticleID, commandID: UUID) async throws {
         _ = try await handler.handle(SlugDecider.self, command: .reserve(for: id), stream: Self.slugStream(slug), streamType: "slug",
-                                     commandID: commandID.derived("slug:\(slug)"), context: slug,
-                                     loaded: rosterVersion.map { _ in (SlugDecider.initialState, 0) }, requiring: rosterVersion, speculative: rosterVersion != nil)
+                                     commandID: Self.slugCommandID(commandID, slug), context: slug)
     }
+
+    /// The id of the slug reservation a command makes: derived from the command's, so that a
+    /// resent command finds its reservation instead of taking the slug again.
+    static func slugCommandID(_ commandID: UUID, _ slug: String) -> UUID { commandID.derived("slug:\(slug)") }
 
     /// The acting login's context from what this process has already read (identity and roster),
     /// with the roster's version for the append to check; nil before the first read.

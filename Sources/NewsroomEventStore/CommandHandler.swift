@@ -106,6 +106,34 @@ public struct CommandHandler: Sendable {
         }
     }
 
+    /// Two commands that each start a new stream (an article and the slug it takes), decided on
+    /// their initial states and appended in one statement: both are written or neither is, in one
+    /// round trip. Speculative as `handle(speculative: true)` is: a refusal, a no-op, a stream that
+    /// exists or a command id seen before is not an answer, and throws `.contextChanged` for the
+    /// caller to read and decide again on its full path, which the same command ids make safe.
+    public func handleNewStreams<A: Decider, B: Decider>(
+        _ first: NewStreamCommand<A>, _ second: NewStreamCommand<B>, requiring contextVersion: ContextVersion?
+    ) async throws -> (HandledCommand<A.Event>, HandledCommand<B.Event>) {
+        let firstEvents: [A.Event], secondEvents: [B.Event]
+        do {
+            firstEvents = try A.decide(first.command, state: A.initialState, context: first.context)
+            secondEvents = try B.decide(second.command, state: B.initialState, context: second.context)
+        } catch {
+            throw Self.unsettled
+        }
+        guard !firstEvents.isEmpty, !secondEvents.isEmpty else { throw Self.unsettled }
+        let results: (AppendResult, AppendResult)
+        do {
+            results = try await store.append(try first.append(firstEvents), try second.append(secondEvents), requiring: contextVersion)
+        } catch let error as EventStoreError where error.code == .conflict || error.code == .commandReused {
+            throw Self.unsettled
+        }
+        if !results.0.wasDuplicate { states.store(firstEvents.reduce(A.initialState, A.evolve), version: results.0.streamVersion, for: first.stream, as: A.self) }
+        if !results.1.wasDuplicate { states.store(secondEvents.reduce(B.initialState, B.evolve), version: results.1.streamVersion, for: second.stream, as: B.self) }
+        return (HandledCommand(events: results.0.wasDuplicate ? [] : firstEvents, streamVersion: results.0.streamVersion, append: results.0),
+                HandledCommand(events: results.1.wasDuplicate ? [] : secondEvents, streamVersion: results.1.streamVersion, append: results.1))
+    }
+
     /// A speculative decision (on cached state and context) that refused the command or changed
     /// nothing: only an append verifies cached state, so the caller must read and decide again.
     static let unsettled = EventStoreError(.contextChanged, "the cached state did not settle the command; read it again")
@@ -175,6 +203,30 @@ public struct CommandHandler: Sendable {
     /// client time): still recognised, never written.
     static func firstDigest<C>(of command: C, stream: StreamID) -> String {
         String(StableHash.fnv1a64("\(stream.rawValue)|\(String(reflecting: command))"), radix: 16)
+    }
+}
+
+/// A command on a stream it creates, for `CommandHandler.handleNewStreams`.
+public struct NewStreamCommand<D: Decider>: Sendable {
+    public var command: D.Command
+    public var stream: StreamID
+    public var streamType: String
+    public var commandID: UUID
+    public var context: D.Context
+
+    public init(_ decider: D.Type, _ command: D.Command, stream: StreamID, streamType: String, commandID: UUID, context: D.Context) {
+        self.command = command
+        self.stream = stream
+        self.streamType = streamType
+        self.commandID = commandID
+        self.context = context
+    }
+
+    /// The append of `events`, this command's decision, with the digest `handle` records for it.
+    func append(_ events: [D.Event]) throws -> StreamAppend {
+        StreamAppend(try events.map { NewEvent(type: $0.typeName, schemaVersion: D.Event.schemaVersion(of: $0.typeName), payload: try $0.encodedPayload()) },
+                     to: stream, streamType: streamType, expectedVersion: .noStream, metadata: EventMetadata(commandID: commandID),
+                     digest: CommandHandler.digest(of: command, stream: stream))
     }
 }
 

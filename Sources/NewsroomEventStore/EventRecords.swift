@@ -179,6 +179,25 @@ public struct ContextVersion: Sendable, Hashable {
     }
 }
 
+/// One command's append, for `EventStore.append(_:_:requiring:)`, which writes two at once.
+public struct StreamAppend: Sendable {
+    public var events: [NewEvent]
+    public var stream: StreamID
+    public var streamType: String
+    public var expectedVersion: ExpectedVersion
+    public var metadata: EventMetadata
+    public var digest: String
+
+    public init(_ events: [NewEvent], to stream: StreamID, streamType: String, expectedVersion: ExpectedVersion, metadata: EventMetadata, digest: String) {
+        self.events = events
+        self.stream = stream
+        self.streamType = streamType
+        self.expectedVersion = expectedVersion
+        self.metadata = metadata
+        self.digest = digest
+    }
+}
+
 public struct AppendResult: Sendable, Hashable {
     public var firstPosition: Int64
     public var lastPosition: Int64

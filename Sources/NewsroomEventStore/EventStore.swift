@@ -69,10 +69,7 @@ public struct EventStore: Sendable {
         requiring context: ContextVersion? = nil
     ) async throws -> AppendResult {
         precondition(!events.isEmpty, "an append needs at least one event")
-        // Ids as PostgreSQL prints them: Foundation's uuidString formats each with sprintf.
-        var metadataJSON = "{\"commandID\":\"\(metadata.commandID.lowercasedText)\",\"correlationID\":\"\(metadata.correlationID.lowercasedText)\""
-        if let causation = metadata.causationID { metadataJSON += ",\"causationID\":\"\(causation.lowercasedText)\"" }
-        metadataJSON += "}"
+        let metadataJSON = Self.json(metadata)
         let expected = expectedVersion.sqlValue
         let target = AppendTarget(stream: stream.rawValue, streamType: streamType, expected: expected, commandID: metadata.commandID, digest: digest, context: context)
         do {
@@ -81,10 +78,7 @@ public struct EventStore: Sendable {
                 rows = try await run(AppendEventStatement(target: target, event: events[0], metadata: metadataJSON))
             } else {
                 // Several events travel as jsonb inside one array, so one round trip appends a whole command.
-                let array = "[" + events.map { event in
-                    "{\"event_id\":\"\(event.eventID.lowercasedText)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadataJSON)}"
-                }.joined(separator: ",") + "]"
-                rows = try await run(AppendStatement(target: target, events: array))
+                rows = try await run(AppendStatement(target: target, events: Self.jsonArray(events, metadata: metadataJSON)))
             }
             for try await (first, last, version, duplicate) in rows {
                 return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: duplicate)
@@ -93,6 +87,45 @@ public struct EventStore: Sendable {
         } catch {
             throw EventStoreError.from(error, stream: stream, expected: expected)
         }
+    }
+
+    /// Appends two commands to two streams in one statement: one round trip and one transaction,
+    /// so both are written or neither is (a new article and the slug it takes). Each is checked as
+    /// `append` checks it, `context` by both; the results come back in the same order.
+    public func append(_ first: StreamAppend, _ second: StreamAppend, requiring context: ContextVersion? = nil) async throws -> (AppendResult, AppendResult) {
+        precondition(!first.events.isEmpty && !second.events.isEmpty, "an append needs at least one event")
+        let targets = [first, second].map { append in
+            (AppendTarget(stream: append.stream.rawValue, streamType: append.streamType, expected: append.expectedVersion.sqlValue,
+                          commandID: append.metadata.commandID, digest: append.digest, context: context),
+             Self.jsonArray(append.events, metadata: Self.json(append.metadata)))
+        }
+        do {
+            var results: [Int: AppendResult] = [:]
+            for try await (step, row) in try await run(AppendPairStatement(first: targets[0], second: targets[1])) {
+                results[step] = AppendResult(firstPosition: row.0, lastPosition: row.1, streamVersion: row.2, wasDuplicate: row.3)
+            }
+            guard let one = results[1], let two = results[2] else { throw EventStoreError(.server, "append_events_if returned no row for one of two appends") }
+            return (one, two)
+        } catch {
+            // Which of the two the server refused is in its message; the first is named here.
+            throw EventStoreError.from(error, stream: first.stream, expected: first.expectedVersion.sqlValue)
+        }
+    }
+
+    /// An event's metadata as the log stores it. Ids as PostgreSQL prints them: Foundation's
+    /// uuidString formats each with sprintf.
+    static func json(_ metadata: EventMetadata) -> String {
+        var json = "{\"commandID\":\"\(metadata.commandID.lowercasedText)\",\"correlationID\":\"\(metadata.correlationID.lowercasedText)\""
+        if let causation = metadata.causationID { json += ",\"causationID\":\"\(causation.lowercasedText)\"" }
+        return json + "}"
+    }
+
+    /// Events as the JSON array `append_events_if` takes: several events travel inside one
+    /// array, so one round trip appends a whole command.
+    static func jsonArray(_ events: [NewEvent], metadata: String) -> String {
+        "[" + events.map { event in
+            "{\"event_id\":\"\(event.eventID.lowercasedText)\",\"event_type\":\(jsonString(event.type)),\"schema_version\":\(event.schemaVersion),\"payload\":\(event.payload),\"metadata\":\(metadata)}"
+        }.joined(separator: ",") + "]"
     }
 
     /// A command's record and its events. An import's record names no stream of its own

@@ -70,6 +70,12 @@ struct AppendTarget {
     /// The bindings of both append functions: these five, then `events`' own, then the context.
     func bindings(events: (inout PostgresBindings) -> Void) -> PostgresBindings {
         var bindings = PostgresBindings()
+        append(to: &bindings, events: events)
+        return bindings
+    }
+
+    /// The same bindings after those already in `bindings` (a statement of two appends).
+    func append(to bindings: inout PostgresBindings, events: (inout PostgresBindings) -> Void) {
         bindings.append(stream)
         bindings.append(streamType)
         bindings.append(expected.map { Int32(clamping: $0) })
@@ -78,7 +84,6 @@ struct AppendTarget {
         events(&bindings)
         bindings.append(context?.stream.rawValue)
         bindings.append(context.map { Int32(clamping: $0.version) })
-        return bindings
     }
 }
 
@@ -123,6 +128,34 @@ struct AppendEventStatement: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> AppendRow { try decodeAppendRow(row) }
+}
+
+/// Two commands' appends in one statement (`EventStore.append(_:_:requiring:)`): one round trip
+/// and one transaction. UNION ALL runs its branches in order, so the first append is made (or
+/// refused, which ends the statement) before the second; `step` says which row is whose.
+struct AppendPairStatement: PostgresPreparedStatement {
+    static let name = "newsroom.AppendPairStatement"
+    static let sql = """
+        SELECT 1, first_position, last_position, stream_version, duplicate
+        FROM append_events_if($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::jsonb, $7::text, $8::integer)
+        UNION ALL
+        SELECT 2, first_position, last_position, stream_version, duplicate
+        FROM append_events_if($9::text, $10::text, $11::integer, $12::uuid, $13::text, $14::jsonb, $15::text, $16::integer)
+        """
+    typealias Row = (Int, AppendRow)
+
+    var first: (AppendTarget, String), second: (AppendTarget, String)
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = first.0.bindings { $0.append(first.1) }
+        second.0.append(to: &bindings) { $0.append(second.1) }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) {
+        let (step, first, last, version, duplicate) = try row.decode((Int, Int64, Int64, Int, Bool).self)
+        return (step, (first, last, version, duplicate))
+    }
 }
 
 /// Read cell by cell as the log's reads are (`BinaryCells`): the generic tuple decode took 2% of

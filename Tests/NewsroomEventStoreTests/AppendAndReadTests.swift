@@ -39,6 +39,38 @@ struct AppendAndReadTests {
         }
     }
 
+    @Test("two streams appended in one statement: both written in order, both or neither, a resend answers both as before")
+    func appendPair() async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await TestCluster.withStore(db) { store in
+            let (slug, article) = (StreamID("slug-\(UUID())"), StreamID("article-\(UUID())"))
+            let (slugMeta, articleMeta) = (meta(), meta())
+            let pair = (StreamAppend([event(1)], to: slug, streamType: "slug", expectedVersion: .noStream, metadata: slugMeta, digest: "s"),
+                        StreamAppend([event(2), event(3)], to: article, streamType: "article", expectedVersion: .noStream, metadata: articleMeta, digest: "a"))
+            let (one, two) = try await store.append(pair.0, pair.1)
+            #expect(one.streamVersion == 1 && two.streamVersion == 2)
+            #expect(two.firstPosition > one.lastPosition && two.lastPosition == two.firstPosition + 1)
+            #expect(!one.wasDuplicate && !two.wasDuplicate)
+            #expect(try await store.readStream(article).map(\.metadata) == [articleMeta, articleMeta])
+            let (again1, again2) = try await store.append(pair.0, pair.1)
+            #expect(again1 == AppendResult(firstPosition: one.firstPosition, lastPosition: one.lastPosition, streamVersion: 1, wasDuplicate: true))
+            #expect(again2 == AppendResult(firstPosition: two.firstPosition, lastPosition: two.lastPosition, streamVersion: 2, wasDuplicate: true))
+
+            // The second stream exists already: the first append, made before it in the same
+            // statement, is undone with it.
+            let (newSlug, taken) = (StreamID("slug-\(UUID())"), StreamID("article-\(UUID())"))
+            _ = try await store.append([event(4)], to: taken, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "x")
+            let refused = await #expect(throws: EventStoreError.self) {
+                _ = try await store.append(StreamAppend([event(5)], to: newSlug, streamType: "slug", expectedVersion: .noStream, metadata: meta(), digest: "s"),
+                                           StreamAppend([event(6)], to: taken, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a"))
+            }
+            #expect(refused?.code == .conflict)
+            #expect(try await store.streamVersion(newSlug) == 0)
+            #expect(try await store.readStream(newSlug).isEmpty)
+            #expect(try await store.streamVersion(taken) == 1)
+        }
+    }
+
     @Test("a body-sized payload is stored compressed with lz4 where the server has it, and reads back whole")
     func payloadCompression() async throws {
         let db = try await TestCluster.freshDatabase()

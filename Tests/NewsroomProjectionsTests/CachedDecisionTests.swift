@@ -60,7 +60,7 @@ struct CachedDecisionTests {
         }
     }
 
-    @Test("a process that has read the roster drafts in two appends: a slug taken meanwhile gets the next number, a resent draft is recognised, a moved roster is read again")
+    @Test("a process that has read the roster drafts in one statement: a slug taken meanwhile gets the next number, a resent draft is recognised, a moved roster is read again")
     func draftsOnTheCachedRoster() async throws {
         let room = try await TestNewsroom.make()
         let (reporter, other) = (room.reporters[0], room.reporters[1])
@@ -85,6 +85,9 @@ struct CachedDecisionTests {
             let resent = try await warm.draft(ArticleFields(headline: "Baru Sekali", body: "Isi"), slug: nil, commandID: freshID)
             #expect(fresh.slug == "baru-sekali" && resent.slug == "baru-sekali")
             #expect(fresh.result.events.count == 1 && resent.result.wasDuplicate)
+            // The slug and the article were written by one statement: one transaction for both.
+            let writers = try await TestCluster.rows(room.db, "SELECT count(DISTINCT transaction_id)::text FROM events WHERE stream_id IN ('slug-baru-sekali', 'article-\(fresh.articleID)')")
+            #expect(writers == ["1"])
             // An explicit slug already taken is refused, as on the full path, and reserves nothing.
             await #expect(throws: RuleViolation.self) {
                 _ = try await warm.draft(ArticleFields(headline: "Lain", body: "Isi"), slug: "judul-sama", commandID: UUID())
