@@ -317,7 +317,10 @@ struct RunnerResilienceTests {
         follower.pollInterval = .milliseconds(200)
         let following = Task { await follower.run() }
         defer { following.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
+        // Its election and pool connections open within the first second on an idle machine; under
+        // a loaded CI run a fixed 500 ms wait once found only one of them.
+        let sessions: PostgresQuery = "SELECT 1 FROM pg_stat_activity WHERE datname = \(room.db.database) AND pid <> pg_backend_pid() HAVING count(*) >= 2"
+        #expect(try await eventually(room, within: .seconds(20), every: .milliseconds(100), sessions), "the follower did not connect")
         // Terminate every other session on the database: the follower's election and pool connections.
         try await TestCluster.withStore(room.db) { store in
             var terminated = 0
