@@ -84,17 +84,11 @@ public struct CommandHandler: Sendable {
                 if let earlier: HandledCommand<D.Event> = try await earlierResult(commandID, stream: stream, command: command) { return earlier }
                 return HandledCommand(events: [], streamVersion: version, append: nil)
             }
-            let newEvents = try events.map { event in
-                NewEvent(type: event.typeName, schemaVersion: D.Event.schemaVersion(of: event.typeName), payload: try event.encodedPayload())
-            }
             do {
-                let result = try await store.append(newEvents, to: stream, streamType: streamType,
+                let result = try await store.append(try Self.newEvents(events, of: D.self), to: stream, streamType: streamType,
                                                     expectedVersion: version == 0 ? .noStream : .exactly(version),
                                                     metadata: EventMetadata(commandID: commandID), digest: digest, requiring: contextVersion)
-                if !result.wasDuplicate, result.streamVersion == version + events.count {
-                    states.store(events.reduce(state, D.evolve), version: result.streamVersion, for: stream, as: D.self)
-                }
-                return HandledCommand(events: result.wasDuplicate ? [] : events, streamVersion: result.streamVersion, append: result)
+                return settle(D.self, events, on: state, at: version, in: stream, appended: result)
             } catch let error as EventStoreError where error.code == .conflict && expectedVersion == nil && attempt < maximumAttempts {
                 continue
             } catch let error as EventStoreError where error.code == .commandReused {
@@ -128,10 +122,23 @@ public struct CommandHandler: Sendable {
         } catch let error as EventStoreError where error.code == .conflict || error.code == .commandReused {
             throw Self.unsettled
         }
-        if !results.0.wasDuplicate { states.store(firstEvents.reduce(A.initialState, A.evolve), version: results.0.streamVersion, for: first.stream, as: A.self) }
-        if !results.1.wasDuplicate { states.store(secondEvents.reduce(B.initialState, B.evolve), version: results.1.streamVersion, for: second.stream, as: B.self) }
-        return (HandledCommand(events: results.0.wasDuplicate ? [] : firstEvents, streamVersion: results.0.streamVersion, append: results.0),
-                HandledCommand(events: results.1.wasDuplicate ? [] : secondEvents, streamVersion: results.1.streamVersion, append: results.1))
+        return (settle(A.self, firstEvents, on: A.initialState, at: 0, in: first.stream, appended: results.0),
+                settle(B.self, secondEvents, on: B.initialState, at: 0, in: second.stream, appended: results.1))
+    }
+
+    /// What appending `events`, decided on `state` at `version`, answers. The state after them
+    /// is cached when the append wrote exactly them; a resend wrote nothing new.
+    private func settle<D: Decider>(_ decider: D.Type, _ events: [D.Event], on state: D.State, at version: Int, in stream: StreamID,
+                                    appended result: AppendResult) -> HandledCommand<D.Event> {
+        if !result.wasDuplicate, result.streamVersion == version + events.count {
+            states.store(events.reduce(state, D.evolve), version: result.streamVersion, for: stream, as: D.self)
+        }
+        return HandledCommand(events: result.wasDuplicate ? [] : events, streamVersion: result.streamVersion, append: result)
+    }
+
+    /// A decision's events as the log takes them.
+    static func newEvents<D: Decider>(_ events: [D.Event], of decider: D.Type) throws -> [NewEvent] {
+        try events.map { NewEvent(type: $0.typeName, schemaVersion: D.Event.schemaVersion(of: $0.typeName), payload: try $0.encodedPayload()) }
     }
 
     /// A speculative decision (on cached state and context) that refused the command or changed
@@ -224,8 +231,7 @@ public struct NewStreamCommand<D: Decider>: Sendable {
 
     /// The append of `events`, this command's decision, with the digest `handle` records for it.
     func append(_ events: [D.Event]) throws -> StreamAppend {
-        StreamAppend(try events.map { NewEvent(type: $0.typeName, schemaVersion: D.Event.schemaVersion(of: $0.typeName), payload: try $0.encodedPayload()) },
-                     to: stream, streamType: streamType, expectedVersion: .noStream, metadata: EventMetadata(commandID: commandID),
+        StreamAppend(try CommandHandler.newEvents(events, of: D.self), to: stream, streamType: streamType, expectedVersion: .noStream, metadata: EventMetadata(commandID: commandID),
                      digest: CommandHandler.digest(of: command, stream: stream))
     }
 }
