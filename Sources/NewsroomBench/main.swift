@@ -187,7 +187,7 @@ static func archivedHistory(_ n: Int, _ rng: inout SplitMix, startingAt start: L
 /// Staff for the benchmark, as the administrator (idempotent).
 static func ensureStaff(_ newsroom: Newsroom, editors: Int) async throws -> [String] {
     let logins = (0..<editors).map { "bench_editor_\($0)" }
-    for login in logins { try await newsroom.addStaff(login: login, displayName: login, role: .chief, commandID: UUID.random()) }
+    for login in logins { try await newsroom.addStaff(login: login, displayName: login, role: .chief, commandID: UUID.timeOrdered()) }
     return logins
 }
 }
@@ -208,9 +208,9 @@ case "commands":
             var id = ArticleID()
             return try await Bench.repeatFor(seconds) { done in
                 if done % 20 == 0 {
-                    id = try await newsroom.draft(ArticleFields(headline: "Bench \(login) \(done)", body: Bench.body(done)), slug: "bench-\(UUID.random().uuidString.prefix(13).lowercased())", commandID: UUID.random()).articleID
+                    id = try await newsroom.draft(ArticleFields(headline: "Bench \(login) \(done)", body: Bench.body(done)), slug: "bench-\(UUID.random().uuidString.prefix(13).lowercased())", commandID: UUID.timeOrdered()).articleID
                 } else {
-                    _ = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(done)")), on: id, commandID: UUID.random())
+                    _ = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(done)")), on: id, commandID: UUID.timeOrdered())
                 }
             }
             }
@@ -229,7 +229,7 @@ case "appends":
             let stream = StreamID("bench-\(writer)-\(UUID.random())")
             return try await Bench.repeatFor(seconds) { version in
                 _ = try await store.append([NewEvent(type: "ArticleEdited", payload: #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#)], to: stream, streamType: "bench",
-                                           expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID.random()), digest: "bench")
+                                           expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID.timeOrdered()), digest: "bench")
             }
         }
     }
@@ -349,11 +349,11 @@ case "lag":
             if due > .now { try await Task.sleep(until: due, clock: .continuous) }
             let position: Int64?
             if n % 20 == 0 {
-                let drafted = try await newsroom.draft(ArticleFields(headline: "Lag \(n)", body: Bench.body(n)), slug: "lag-\(UUID.random().uuidString.prefix(13).lowercased())", commandID: UUID.random())
+                let drafted = try await newsroom.draft(ArticleFields(headline: "Lag \(n)", body: Bench.body(n)), slug: "lag-\(UUID.random().uuidString.prefix(13).lowercased())", commandID: UUID.timeOrdered())
                 id = drafted.articleID
                 position = drafted.result.append?.lastPosition
             } else {
-                position = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(n)")), on: id, commandID: UUID.random()).append?.lastPosition
+                position = try await newsroom.execute(.edit(ArticleFields(summary: "Ringkasan \(n)")), on: id, commandID: UUID.timeOrdered()).append?.lastPosition
             }
             let committed = ContinuousClock.now
             if let position, n >= warmUp { pending.withLock { $0.append((position, committed)) } }

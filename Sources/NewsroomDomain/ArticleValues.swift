@@ -2,7 +2,7 @@ import Foundation
 
 public struct ArticleID: Hashable, Sendable, Codable, CustomStringConvertible {
     public let uuid: UUID
-    public init(_ uuid: UUID = UUID.random()) { self.uuid = uuid }
+    public init(_ uuid: UUID = UUID.timeOrdered()) { self.uuid = uuid }
     public init?(_ text: String) {
         guard let uuid = UUID(uuidString: text) else { return nil }
         self.uuid = uuid

@@ -106,7 +106,7 @@ public struct NewEvent: Sendable, Hashable {
     public var schemaVersion: Int
     public var payload: String
 
-    public init(eventID: UUID = UUID.random(), type: String, schemaVersion: Int = 1, payload: String) {
+    public init(eventID: UUID = UUID.timeOrdered(), type: String, schemaVersion: Int = 1, payload: String) {
         self.eventID = eventID
         self.type = type
         self.schemaVersion = schemaVersion

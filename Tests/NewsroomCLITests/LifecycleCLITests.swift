@@ -177,6 +177,14 @@ struct LifecycleCLITests {
         let reused = try await desk.cli.run(["edit", id, "--body", "dua", "--command-id", edit], as: desk.reporter)
         #expect(reused.status == 75)
         #expect(reused.stderr.contains("already used for a different command"))
+
+        // Without --command-id the CLI makes one, time-ordered (version 7) like the article's id,
+        // so that the log's unique indexes grow at their right edge.
+        let unnamed = try await desk.cli.run(["draft", "--headline", "Gempa Maroko", "--json"], as: desk.reporter)
+        let madeCommandID = try #require(unnamed.object["commandId"] as? String)
+        #expect(Array(madeCommandID)[14] == "7", "\(madeCommandID) is not version 7")
+        let madeArticleID = try #require(unnamed.object["article"] as? String)
+        #expect(Array(madeArticleID.suffix(36))[14] == "7", "\(madeArticleID) is not version 7")
     }
 
     @Test("concurrent editors pinned to the same version: one wins, the other gets a conflict")

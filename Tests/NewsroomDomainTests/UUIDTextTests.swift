@@ -25,6 +25,37 @@ struct UUIDTextTests {
         }
     }
 
+    @Test("time-ordered ids are version 7 with the RFC 4122 variant, carry their time, sort by it, and never repeat")
+    func timeOrderedIDs() {
+        // 2026-12-05 21:52:29.123456789 UTC
+        let at = timespec(tv_sec: 1_796_507_549, tv_nsec: 123_456_789)
+        let id = UUID.timeOrdered(at: at)
+        let text = id.uuidString
+        #expect(Array(text)[14] == "7", "\(text) is not version 7")
+        #expect("89AB".contains(Array(text)[19]), "\(text) lacks the RFC 4122 variant")
+        let bytes = withUnsafeBytes(of: id.uuid) { Array($0) }
+        let milliseconds = bytes[0..<6].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        #expect(milliseconds == 1_796_507_549_123)
+        // 456,789 ns into the millisecond, in 4,096ths of it
+        #expect(UInt16(bytes[6] & 0x0F) << 8 | UInt16(bytes[7]) == 1_871)
+
+        // PostgreSQL orders uuids by their bytes: a later id sorts after an earlier one, down to
+        // the millisecond's 4,096th part, so a B-tree of them grows at its right edge.
+        let times = (0..<2_000).map { timespec(tv_sec: 1_796_507_549 + $0 / 1_000, tv_nsec: 800_000_000 + ($0 % 1_000) * 100_000) }  // 100 µs apart, across a second
+        let ordered = times.map { UUID.timeOrdered(at: $0) }
+        let byteStrings = ordered.map { id in withUnsafeBytes(of: id.uuid) { Array($0) } }
+        for (earlier, later) in zip(byteStrings, byteStrings.dropFirst()) {
+            #expect(earlier.lexicographicallyPrecedes(later))
+        }
+
+        // Ids made in the same instant differ by their random bits.
+        let same = (0..<20_000).map { _ in UUID.timeOrdered(at: at) }
+        #expect(Set(same).count == same.count)
+        let now = UUID.timeOrdered()
+        let nowMilliseconds = withUnsafeBytes(of: now.uuid) { Array($0) }[0..<6].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        #expect(abs(Double(nowMilliseconds) / 1000 - Date().timeIntervalSince1970) < 5)
+    }
+
     @Test("ids taken at once from many tasks, across many refills of the shared random block, never repeat")
     func concurrentRandomIDs() async {
         let perTask = 4_000

@@ -34,6 +34,7 @@ struct AppendAndReadTests {
             #expect(events[0].payload.contains("“kamerad”"))
             #expect(events[0].actor == db.user)
             #expect(Set(events.map(\.eventID)).count == 3)
+            #expect(events.allSatisfy { Array($0.eventID.uuidString)[14] == "7" }, "events appended without ids get time-ordered (version 7) ones")
             #expect(try await store.readStream(stream, upToVersion: 2).count == 2)
             #expect(try await store.streamVersion(stream) == 3)
         }

@@ -145,7 +145,7 @@ struct ArchiveValidator {
         guard let payloadValue = line.payload, case .object = payloadValue else { throw failure("\"payload\" must be a JSON object.") }
         let eventID: UUID
         switch line.eventID {
-        case .absent: eventID = UUID.random()
+        case .absent: eventID = UUID.timeOrdered()
         case .value(let id): eventID = id
         case .invalid: throw failure("\"eventId\" must be a UUID.")
         }
@@ -213,7 +213,7 @@ struct ArchiveValidator {
                 } catch {
                     throw failure("the reservation of the slug \"\(slug)\" could not be written: \(error).")
                 }
-                events.append(ImportedEvent(streamID: StreamID("slug-\(slug)"), streamType: "slug", eventID: UUID.random(), type: reservation.typeName,
+                events.append(ImportedEvent(streamID: StreamID("slug-\(slug)"), streamType: "slug", eventID: UUID.timeOrdered(), type: reservation.typeName,
                                             schemaVersion: SlugDecider.Event.schemaVersion(of: reservation.typeName), payload: CanonicalJSON(payload),
                                             metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt))
             }

@@ -10,7 +10,7 @@ struct WriteOptions: ParsableArguments {
     var commandID: String?
 
     func resolvedCommandID() throws -> UUID {
-        guard let commandID else { return UUID.random() }
+        guard let commandID else { return UUID.timeOrdered() }
         guard let uuid = UUID(uuidString: commandID) else {
             throw ValidationError("--command-id must be a UUID such as 3f2b6c1e-8d4a-4f9e-9c1b-2a7d5e6f8a90, not \"\(commandID)\".")
         }
