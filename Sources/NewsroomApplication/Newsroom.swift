@@ -246,12 +246,24 @@ public struct ArticleNotFound: Error, Sendable, CustomStringConvertible {
 extension UUID {
     /// A stable id derived from this one, for the sub-commands of one command (the slug
     /// reservation of a draft, the steps of an import), so resending the whole is idempotent.
+    ///
+    /// From a time-ordered (version 7) id it keeps that id's time, so that the sub-command's
+    /// record lands beside its command's at the right edge of the commands index instead of on a
+    /// random page of it; it is marked version 8 (RFC 9562's own layout), never taken for an id
+    /// that was made. From any other id it is name-based as it always was, so a command recorded
+    /// before time-ordered ids still finds its sub-commands when it is resent.
     public func derived(_ label: String) -> UUID {
         let name = "\(uuidString)|\(label)"
         let a = StableHash.fnv1a64(name), b = StableHash.fnv1a64(name, seed: 0x84222325cbf29ce4)
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<8 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i))); bytes[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i))) }
-        bytes[6] = (bytes[6] & 0x0f) | 0x50  // version 5 layout (name-based)
+        if uuid.6 >> 4 == 7 {
+            (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5]) = (uuid.0, uuid.1, uuid.2, uuid.3, uuid.4, uuid.5)
+            bytes[6] = (uuid.6 & 0x0f) | 0x80  // version 8: the source's time and sub-millisecond, then the name's hash
+            bytes[7] = uuid.7
+        } else {
+            bytes[6] = (bytes[6] & 0x0f) | 0x50  // version 5 layout (name-based)
+        }
         bytes[8] = (bytes[8] & 0x3f) | 0x80
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))

@@ -103,4 +103,38 @@ struct CommandDigestTests {
 
     /// What the "3:" form gives for `.edit(summary: "Ringkasan")` on that stream, as the log records it.
     static let recordedEditDigest = "3:16fb07f9a2a70365"
+
+    @Test("an id derived from a time-ordered one keeps its time as version 8; from any other id it is name-based as before")
+    func derivedIDs() throws {
+        let made = UUID.timeOrdered()
+        let slug = made.derived("slug:gempa-maroko")
+        let (source, derived) = (withUnsafeBytes(of: made.uuid) { Array($0) }, withUnsafeBytes(of: slug.uuid) { Array($0) })
+        #expect(derived[0..<6] == source[0..<6], "\(slug) does not carry the time of \(made)")
+        #expect(derived[6] >> 4 == 8 && derived[6] & 0x0F == source[6] & 0x0F && derived[7] == source[7])
+        #expect(derived[8] & 0xC0 == 0x80)
+        #expect(made.derived("slug:gempa-maroko") == slug)
+        #expect(made.derived("slug:gempa-maroko-2") != slug)
+        #expect(UUID.timeOrdered().derived("slug:gempa-maroko") != slug)
+        // A command recorded before time-ordered ids derives what it always did, so its resend
+        // finds the slug it reserved then.
+        let earlier = try #require(UUID(uuidString: "3F2B6C1E-8D4A-4F9E-9C1B-2A7D5E6F8A90"))
+        #expect(earlier.derived("slug:gempa-maroko").uuidString == "BC64F275-81A2-5030-AD8D-7D8FA7670662")
+    }
+
+    @Test("a draft under a time-ordered command id, resent, answers with the first draft and reserves its slug once")
+    func resentTimeOrderedDraft() async throws {
+        let room = try await TestNewsroom.make()
+        let reporter = room.reporters[0]
+        let commandID = UUID.timeOrdered()
+        let fields = ArticleFields(headline: "Gempa Maroko", body: "Isi")
+        let first = try await room.as(reporter) { try await $0.draft(fields, slug: nil, commandID: commandID) }
+        let again = try await room.as(reporter) { try await $0.draft(fields, slug: nil, commandID: commandID) }
+        #expect(again.articleID == first.articleID && again.slug == first.slug)
+        #expect(again.result.wasDuplicate)
+        try await TestCluster.withStore(room.db) { store in
+            let reservation = try await store.readStream(StreamID("slug-\(first.slug)"))
+            #expect(reservation.count == 1)
+            #expect(reservation.first?.metadata.commandID == commandID.derived("slug:\(first.slug)"))
+        }
+    }
 }
