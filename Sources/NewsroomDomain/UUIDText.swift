@@ -21,7 +21,10 @@ extension UUID {
     /// on a page already in memory, instead of on a random leaf of a large index that must be
     /// read and, after every checkpoint, written to the WAL whole. The time it gives away is
     /// already in the log beside it (recorded_at).
-    public static func timeOrdered(at time: timespec = Self.now()) -> UUID {
+    /// `at` is for tests; nil reads the wall clock (without Foundation's Date, which allocates).
+    public static func timeOrdered(at given: timespec? = nil) -> UUID {
+        var time = given ?? timespec()
+        if given == nil { clock_gettime(CLOCK_REALTIME, &time) }
         let milliseconds = UInt64(time.tv_sec) &* 1000 &+ UInt64(time.tv_nsec / 1_000_000)
         let fraction = UInt16(truncatingIfNeeded: (time.tv_nsec % 1_000_000) * 4096 / 1_000_000)
         var bytes = RandomBytes.next16()
@@ -32,14 +35,6 @@ extension UUID {
             raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
             return UUID(uuid: raw.load(as: uuid_t.self))
         }
-    }
-
-    /// The wall clock, without Foundation's Date (a system call either way; this one allocates
-    /// nothing).
-    public static func now() -> timespec {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return time
     }
 
     /// The lower-case text PostgreSQL prints for a uuid, without Foundation's formatter (imports
