@@ -1,0 +1,87 @@
+// append_event as a command's append sends it (one event, the staff roster's version checked,
+// time-ordered ids), from Swift through libpq: one blocking connection per writer thread, the
+// statement prepared once. It prints appends per second as newsroom-bench does, so that
+// /tmp-style CPU splits and pgbench runs can sit beside it.
+//
+//   CONNINFO="host=127.0.0.1 port=PORT user=USER dbname=DB" \
+//     swift run -c release --package-path Scripts/experiments/libpq-append libpq-append SECONDS WRITERS ROSTER_VERSION
+//
+// The database must be migrated by newsroom; ROSTER_VERSION is the `staff` stream's version
+// (`SELECT version FROM streams WHERE stream_id = 'staff'`, 0 when there is none).
+import CLibPQ
+import Foundation
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let seconds = Double(arguments[1]), let writers = Int(arguments[2]), writers > 0, Int(arguments[3]) != nil else {
+    FileHandle.standardError.write(Data("usage: libpq-append SECONDS WRITERS ROSTER_VERSION (with CONNINFO set)\n".utf8))
+    exit(64)
+}
+let roster = arguments[3]
+let conninfo = ProcessInfo.processInfo.environment["CONNINFO"] ?? ""
+let sql = """
+    SELECT first_position, last_position, stream_version, duplicate FROM append_event($1::text, $2::text, $3::integer, $4::uuid, $5::text,
+        $6::uuid, $7::text, $8::integer, $9::jsonb, $10::jsonb, $11::text, $12::integer)
+    """
+
+/// A version 7 id as text: 48 bits of Unix milliseconds, then random bits with the version and variant set.
+@Sendable func timeOrderedID() -> String {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let milliseconds = UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec / 1_000_000)
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - i))) }
+    for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255) }
+    bytes[6] = 0x70 | (bytes[6] & 0x0F)
+    bytes[8] = 0x80 | (bytes[8] & 0x3F)
+    var text = ""
+    for (i, byte) in bytes.enumerated() {
+        if [4, 6, 8, 10].contains(i) { text += "-" }
+        text += String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+    }
+    return text
+}
+
+@Sendable func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("libpq-append: \(message)\n".utf8))
+    exit(1)
+}
+
+final class Counts: @unchecked Sendable {  // each writer writes its own slot, read after all joined
+    var appended: [Int]
+    init(_ writers: Int) { appended = Array(repeating: 0, count: writers) }
+}
+let counts = Counts(writers)
+let deadline = Date().addingTimeInterval(seconds)
+let finished = DispatchGroup()
+for writer in 0..<writers {
+    finished.enter()
+    Thread {
+        let connection = PQconnectdb(conninfo)
+        guard PQstatus(connection) == CONNECTION_OK else { fail(String(cString: PQerrorMessage(connection))) }
+        let prepared = PQprepare(connection, "append", sql, 12, nil)
+        guard PQresultStatus(prepared) == PGRES_COMMAND_OK else { fail(String(cString: PQresultErrorMessage(prepared))) }
+        PQclear(prepared)
+        let stream = "libpq-append-\(writer)-\(timeOrderedID())"
+        var version = 0, appended = 0
+        while Date() < deadline {
+            let values = [stream, "bench", String(version), timeOrderedID(), "digest", timeOrderedID(), "ArticleEdited", "1",
+                          #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#, #"{"commandID":"00000000-0000-4000-8000-000000000000"}"#,
+                          "staff", roster]
+            let texts = values.map { strdup($0) }
+            let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { PQexecPrepared(connection, "append", 12, $0.baseAddress, nil, nil, 0) }
+            texts.forEach { free($0) }
+            guard PQresultStatus(result) == PGRES_TUPLES_OK, PQntuples(result) == 1, let next = Int(String(cString: PQgetvalue(result, 0, 2))), next == version + 1 else {
+                fail(String(cString: PQresultErrorMessage(result)))
+            }
+            PQclear(result)
+            version = next
+            appended += 1
+        }
+        PQfinish(connection)
+        counts.appended[writer] = appended
+        finished.leave()
+    }.start()
+}
+finished.wait()
+let total = counts.appended.reduce(0, +)
+print("{\"path\":\"libpq-appends\",\"writers\":\(writers),\"seconds\":\(seconds),\"appends\":\(total),\"perSecond\":\(Double(total) / seconds)}")
