@@ -1,7 +1,7 @@
 // append_event as a command's append sends it (one event, the staff roster's version checked,
 // time-ordered ids), from Swift through libpq: one blocking connection per writer thread, the
-// statement prepared once. It prints appends per second as newsroom-bench does, so that
-// /tmp-style CPU splits and pgbench runs can sit beside it.
+// statement prepared once. It prints appends per second in newsroom-bench's JSON form, to be run
+// beside `newsroom-bench appends` and pgbench's raw INSERT in alternating rounds.
 //
 //   CONNINFO="host=127.0.0.1 port=PORT user=USER dbname=DB" \
 //     swift run -c release --package-path Scripts/experiments/libpq-append libpq-append SECONDS WRITERS ROSTER_VERSION
