@@ -30,10 +30,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "NewsroomDomain"),
+        // libpq (Debian's libpq-dev): a command's append costs its client about half the CPU it
+        // costs through PostgresNIO (BENCHMARKS.md, the twenty-ninth session).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "NewsroomEventStore",
             dependencies: [
                 "NewsroomDomain",
+                "CLibPQ",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

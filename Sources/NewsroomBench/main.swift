@@ -9,7 +9,7 @@ import Synchronization
 
 // Measures newsroom's own paths on the database named by PG*; Scripts/bench runs the raw
 // PostgreSQL baselines in the same run and computes the ratios. Prints one JSON object.
-//   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command path
+//   newsroom-bench commands SECONDS WRITERS   commands/s through the CLI's command handler
 //   newsroom-bench raw-inserts SECONDS WRITERS  row 1's raw INSERT sent through PostgresNIO (client stack alone)
 //   newsroom-bench raw-inserts-connection SECONDS WRITERS  the same on one bare PostgresConnection each (no pool)
 //   newsroom-bench log-writes SECONDS WRITERS FILE  Scripts/lib/log_writes.sql through PostgresNIO
@@ -200,9 +200,14 @@ case "commands":
     let counts = try await Bench.summed(writers) { writer in
         let login = logins[writer]
         return try await Database.withClient(settings.with(user: login), logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
-            // As the CLI runs a command: its statements on one connection, leased once.
+            // As the CLI runs a command, its statements on one connection, leased once. As a
+            // process that runs many commands: one-event appends through libpq, with the commands'
+            // task on that connection's thread (the CLI's one append per process is not worth a
+            // second connection, so it sends it through PostgresNIO).
+            let appender = try await LibPQAppender.connect(settings.with(user: login))
+            let count = try await withTaskExecutorPreference(appender?.executor) {
             try await client.withConnection { connection in
-            let newsroom = Newsroom(store: EventStore(client: client, logger: logger).on(connection))
+            let newsroom = Newsroom(store: EventStore(client: client, logger: logger).on(connection).appending(through: appender))
             // Articles carry about 20 events in a newsroom: start a fresh one every 20 commands,
             // so the fold stays the size it has in real life. The draft counts as a command.
             var id = ArticleID()
@@ -214,23 +219,31 @@ case "commands":
                 }
             }
             }
+            }
+            await appender?.close()
+            return count
         }
     }
     emit(["path": "commands", "writers": writers, "seconds": seconds, "commands": counts, "perSecond": Double(counts) / seconds])
 
 case "appends":
     // The event store alone: one event per append transaction, each writer on its own stream,
-    // with a client of its own on one event loop, as a command has.
+    // with a client of its own on one event loop and its appends through libpq, as `commands` has.
     let seconds = Double(arguments.dropFirst().first ?? "10") ?? 10
     let writers = Int(arguments.dropFirst(2).first ?? "1") ?? 1
     let total = try await Bench.summed(writers) { writer in
         try await Database.withClient(settings, logger: logger, maximumConnections: 2, onOneEventLoop: true) { client in
-            let store = EventStore(client: client, logger: logger)
+            let appender = try await LibPQAppender.connect(settings)
+            let store = EventStore(client: client, logger: logger).appending(through: appender)
             let stream = StreamID("bench-\(writer)-\(UUID.random())")
-            return try await Bench.repeatFor(seconds) { version in
-                _ = try await store.append([NewEvent(type: "ArticleEdited", payload: #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#)], to: stream, streamType: "bench",
-                                           expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID.timeOrdered()), digest: "bench")
+            let count = try await withTaskExecutorPreference(appender?.executor) {
+                try await Bench.repeatFor(seconds) { version in
+                    _ = try await store.append([NewEvent(type: "ArticleEdited", payload: #"{"summary":"Ringkasan berita tentang Putin dan Kim"}"#)], to: stream, streamType: "bench",
+                                               expectedVersion: version == 0 ? .noStream : .exactly(version), metadata: EventMetadata(commandID: UUID.timeOrdered()), digest: "bench")
+                }
             }
+            await appender?.close()
+            return count
         }
     }
     emit(["path": "appends", "writers": writers, "seconds": seconds, "appends": total, "perSecond": Double(total) / seconds])

@@ -64,8 +64,13 @@ extension EventStoreError {
                 return EventStoreError(.server, "Database client error: \(psql.code)")
             }
         }
-        let message = info[.message] ?? "unknown server error"
-        let detail = info[.detail].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return fromServer(state: state, message: info[.message], detail: info[.detail], stream: stream, expected: expected)
+    }
+
+    /// What the server reported (its SQLSTATE, message and detail), whichever client received it.
+    static func fromServer(state: String, message: String?, detail: String?, stream: StreamID?, expected: Int?) -> EventStoreError {
+        let message = message ?? "unknown server error"
+        let detail = detail.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         switch state {
         case "NR001":
             let actual = detail?["actualVersion"] as? Int ?? 0

@@ -12,6 +12,21 @@ struct AppendAndReadTests {
 
     func meta() -> EventMetadata { EventMetadata(commandID: UUID()) }
 
+    /// `body` with a store whose one-event appends go through PostgresNIO, or through libpq.
+    func withStore(_ db: ConnectionSettings, libpq: Bool, _ body: @Sendable (EventStore) async throws -> Void) async throws {
+        try await TestCluster.withStore(db) { store in
+            guard libpq else { return try await body(store) }
+            let appender = try #require(try await LibPQAppender.connect(db))
+            do {
+                try await body(store.appending(through: appender))
+            } catch {
+                await appender.close()
+                throw error
+            }
+            await appender.close()
+        }
+    }
+
     @Test("events come back in version order with every field the log promises")
     func roundTrip() async throws {
         let db = try await TestCluster.freshDatabase()
@@ -101,10 +116,10 @@ struct AppendAndReadTests {
         }
     }
 
-    @Test("a stale expected version is a typed conflict naming the actual version and who wrote it")
-    func conflict() async throws {
+    @Test("a stale expected version is a typed conflict naming the actual version and who wrote it", arguments: [false, true])
+    func conflict(throughLibPQ: Bool) async throws {
         let db = try await TestCluster.freshDatabase()
-        try await TestCluster.withStore(db) { store in
+        try await withStore(db, libpq: throughLibPQ) { store in
             let stream = StreamID("article-\(UUID())")
             _ = try await store.append([event(1), event(2)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
             let error = await #expect(throws: EventStoreError.self) {
@@ -215,10 +230,10 @@ struct AppendAndReadTests {
         }
     }
 
-    @Test("a one-event append on a named version (one statement) chains, and each way it fails leaves nothing behind")
-    func appendOnNamedVersion() async throws {
+    @Test("a one-event append on a named version (one statement) chains, and each way it fails leaves nothing behind", arguments: [false, true])
+    func appendOnNamedVersion(throughLibPQ: Bool) async throws {
         let db = try await TestCluster.freshDatabase()
-        try await TestCluster.withStore(db) { store in
+        try await withStore(db, libpq: throughLibPQ) { store in
             let stream = StreamID("article-\(UUID())"), roster = StreamID("staff-\(UUID())")
             _ = try await store.append([event(1), event(2)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a")
             _ = try await store.append([event(0)], to: roster, streamType: "staff", expectedVersion: .noStream, metadata: meta(), digest: "r")

@@ -26,13 +26,17 @@ struct OneConnectionCommandTests {
         }
     }
 
-    @Test("draft, edit, a conflict retried, a resend and reads all run on the one connection, as the login that leased it")
-    func everyStatementOnTheLeasedConnection() async throws {
+    /// With `throughLibPQ`, as `newsroom-bench commands` runs: one-event appends through libpq,
+    /// connected as the same login, and the commands' task on that connection's thread.
+    @Test("draft, edit, a conflict retried, a resend and reads all run on the one connection, as the login that leased it", arguments: [false, true])
+    func everyStatementOnTheLeasedConnection(throughLibPQ: Bool) async throws {
         let room = try await TestNewsroom.make()
         let reporter = room.reporters[0]
+        let appender = throughLibPQ ? try #require(try await LibPQAppender.connect(room.db.with(user: reporter))) : nil
         try await Database.withClient(room.db.with(user: reporter), logger: TestCluster.logger, maximumConnections: 1, onOneEventLoop: true) { client in
+            try await withTaskExecutorPreference(appender?.executor) {
             try await client.withConnection { connection in
-                let newsroom = Newsroom(store: EventStore(client: client, logger: TestCluster.logger).on(connection))
+                let newsroom = Newsroom(store: EventStore(client: client, logger: TestCluster.logger).on(connection).appending(through: appender))
                 let other = Newsroom(store: EventStore(client: client, logger: TestCluster.logger).on(connection))
                 let id = try await Self.within("draft") {
                     try await newsroom.draft(ArticleFields(headline: "Judul", body: "Isi berita."), slug: "satu-koneksi", commandID: UUID()).articleID
@@ -62,6 +66,8 @@ struct OneConnectionCommandTests {
                 }
                 #expect(actors == Array(repeating: reporter, count: 4))
             }
+            }
         }
+        await appender?.close()
     }
 }
