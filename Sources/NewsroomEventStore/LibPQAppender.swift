@@ -119,11 +119,15 @@ public final class LibPQAppender: @unchecked Sendable {  // the connection is us
         return EventStoreError.fromServer(state: state, message: field("M"), detail: field("D"), stream: stream, expected: expected)
     }
 
-    /// Closes the connection and ends its thread.
+    deinit {
+        if !closed { PQfinish(connection) }
+    }
+
+    /// Closes the connection; later appends through it fail. Its thread ends with the last
+    /// holder of `executor`.
     public func close() async {
         await withTaskExecutorPreference(executor) {
             if !self.closed { PQfinish(self.connection); self.closed = true }
         }
-        executor.stop()
     }
 }

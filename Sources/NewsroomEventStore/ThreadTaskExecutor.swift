@@ -1,42 +1,45 @@
 import Foundation
 
 /// Runs a task's jobs on one thread of its own, in order. A blocking call made there (libpq's,
-/// in `LibPQAppender`) holds only that thread, never one of the few that every task shares.
-public final class ThreadTaskExecutor: TaskExecutor, @unchecked Sendable {  // jobs and stopping are guarded by condition
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-    private var stopping = false
+/// in `LibPQAppender`) holds only that thread, never one of the few that every task shares. The
+/// thread ends once nothing holds the executor any more and its last job has run.
+public final class ThreadTaskExecutor: TaskExecutor, @unchecked Sendable {  // its state is the queue's
+    private final class Queue: @unchecked Sendable {  // guarded by condition
+        let condition = NSCondition()
+        var jobs: [UnownedJob] = []
+        var released = false
+    }
+    private let queue = Queue()
 
     public init(name: String) {
-        let thread = Thread { [self] in run() }
+        // The thread holds the queue, not the executor: the executor's last holder ends it.
+        let queue = self.queue, executor = asUnownedTaskExecutor()
+        let thread = Thread {
+            while true {
+                let next: UnownedJob? = queue.condition.withLock {
+                    while queue.jobs.isEmpty && !queue.released { queue.condition.wait() }
+                    return queue.jobs.isEmpty ? nil : queue.jobs.removeFirst()
+                }
+                guard let next else { return }
+                next.runSynchronously(on: executor)
+            }
+        }
         thread.name = name
         thread.start()
     }
 
+    deinit {
+        queue.condition.withLock {
+            queue.released = true
+            queue.condition.signal()
+        }
+    }
+
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        condition.withLock {
-            jobs.append(job)
-            condition.signal()
-        }
-    }
-
-    /// Ends the thread once the jobs enqueued so far have run.
-    public func stop() {
-        condition.withLock {
-            stopping = true
-            condition.signal()
-        }
-    }
-
-    private func run() {
-        while true {
-            let next: UnownedJob? = condition.withLock {
-                while jobs.isEmpty && !stopping { condition.wait() }
-                return jobs.isEmpty ? nil : jobs.removeFirst()
-            }
-            guard let next else { return }
-            next.runSynchronously(on: asUnownedTaskExecutor())
+        queue.condition.withLock {
+            queue.jobs.append(job)
+            queue.condition.signal()
         }
     }
 }
