@@ -1,7 +1,5 @@
 # Build with the official Swift image, run on its slim variant.
 FROM swift:6.3-bookworm AS build
-# libpq: NewsroomEventStore links it (LibPQAppender).
-RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev pkg-config && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
@@ -11,8 +9,7 @@ RUN swift build -c release --product newsroom \
  && cp "$(swift build -c release --show-bin-path)/newsroom" /out/bin/
 
 FROM swift:6.3-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/* \
- && useradd --system --create-home newsroom
+RUN useradd --system --create-home newsroom
 COPY --from=build /out/bin/newsroom /app/bin/newsroom
 COPY Schema /app/Schema
 ENV NEWSROOM_SCHEMA_DIR=/app/Schema

@@ -3,6 +3,7 @@ import Logging
 import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
+import NewsroomLibPQ
 import NewsroomProjections
 import PostgresNIO
 import Synchronization

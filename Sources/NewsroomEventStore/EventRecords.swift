@@ -204,4 +204,11 @@ public struct AppendResult: Sendable, Hashable {
     public var streamVersion: Int
     /// True when the command id had been appended before and nothing new was written.
     public var wasDuplicate: Bool
+
+    public init(firstPosition: Int64, lastPosition: Int64, streamVersion: Int, wasDuplicate: Bool) {
+        self.firstPosition = firstPosition
+        self.lastPosition = lastPosition
+        self.streamVersion = streamVersion
+        self.wasDuplicate = wasDuplicate
+    }
 }

@@ -18,8 +18,8 @@ public struct EventStore: Sendable {
     /// Set by `on(_:)`: the connection every statement of this store runs on, instead of one leased
     /// from `client` per statement.
     let connection: PostgresConnection?
-    /// Set by `appending(through:)`: where one-event appends go, at about half the client's CPU.
-    let appender: LibPQAppender?
+    /// Set by `appending(through:)`: where one-event appends go instead of PostgresNIO.
+    let appender: (any EventAppender)?
 
     public init(client: PostgresClient, logger: Logger = Logger(label: "newsroom.eventstore")) {
         self.client = client
@@ -28,7 +28,7 @@ public struct EventStore: Sendable {
         self.appender = nil
     }
 
-    private init(client: PostgresClient, logger: Logger, connection: PostgresConnection?, appender: LibPQAppender?) {
+    private init(client: PostgresClient, logger: Logger, connection: PostgresConnection?, appender: (any EventAppender)?) {
         self.client = client
         self.logger = logger
         self.connection = connection
@@ -45,7 +45,7 @@ public struct EventStore: Sendable {
 
     /// This store, sending a command's usual append (one event) through `appender` (nil: through
     /// PostgresNIO, as every other statement goes). The answers and errors are the same.
-    public func appending(through appender: LibPQAppender?) -> EventStore {
+    public func appending(through appender: (any EventAppender)?) -> EventStore {
         EventStore(client: client, logger: logger, connection: connection, appender: appender)
     }
 
@@ -83,7 +83,7 @@ public struct EventStore: Sendable {
         let expected = expectedVersion.sqlValue
         let target = AppendTarget(stream: stream.rawValue, streamType: streamType, expected: expected, commandID: metadata.commandID, digest: digest, context: context)
         if events.count == 1, let appender {
-            return try await appender.append(target, event: events[0], metadata: metadataJSON)
+            return try await appender.append(OneEventAppend(target, event: events[0], metadata: metadataJSON))
         }
         do {
             let rows: AsyncThrowingMapSequence<PostgresRowSequence, AppendRow>

@@ -68,7 +68,7 @@ extension EventStoreError {
     }
 
     /// What the server reported (its SQLSTATE, message and detail), whichever client received it.
-    static func fromServer(state: String, message: String?, detail: String?, stream: StreamID?, expected: Int?) -> EventStoreError {
+    public static func fromServer(state: String, message: String?, detail: String?, stream: StreamID?, expected: Int?) -> EventStoreError {
         let message = message ?? "unknown server error"
         let detail = detail.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         switch state {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import NewsroomEventStore
+import NewsroomLibPQ
 import NewsroomTestSupport
 import PostgresNIO
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
-@testable import NewsroomEventStore
+import NewsroomEventStore
+@testable import NewsroomLibPQ
 import NewsroomTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
+import NewsroomLibPQ
 import NewsroomTestSupport
 import PostgresNIO
 import Testing

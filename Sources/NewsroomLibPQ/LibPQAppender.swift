@@ -1,5 +1,7 @@
 import CLibPQ
 import Foundation
+import NewsroomDomain
+import NewsroomEventStore
 
 /// A command's usual append (`append_event`: one event) sent through libpq on a connection of its
 /// own. Through PostgresNIO the same append cost its client 99–149 µs of CPU; through libpq,
@@ -8,7 +10,7 @@ import Foundation
 /// libpq blocks, so the connection lives on a thread of its own (`executor`) and every call runs
 /// there. A task that runs on that executor already (as `newsroom-bench` and the CLI run a
 /// command) appends with no thread hop; any other task hops there and back.
-public final class LibPQAppender: @unchecked Sendable {  // the connection is used on `executor`'s thread only
+public final class LibPQAppender: EventAppender, @unchecked Sendable {  // the connection is used on `executor`'s thread only
     public let executor: ThreadTaskExecutor
     private let connection: OpaquePointer
     private let settings: ConnectionSettings
@@ -42,7 +44,7 @@ public final class LibPQAppender: @unchecked Sendable {  // the connection is us
                 PQfinish(connection)
                 throw EventStoreError(.databaseUnavailable, "The database is unreachable (\(message)). Check that PostgreSQL is running (`newsroom db status`) and DATABASE_URL / PG* point at it.")
             }
-            let prepared = PQprepare(connection, statementName, AppendEventStatement.sql, 12, nil)
+            let prepared = PQprepare(connection, statementName, OneEventAppend.statement, 12, nil)
             defer { PQclear(prepared) }
             guard PQresultStatus(prepared) == PGRES_COMMAND_OK else {
                 let error = Self.error(prepared, stream: nil, expected: nil)
@@ -81,16 +83,13 @@ public final class LibPQAppender: @unchecked Sendable {  // the connection is us
     }
 
     /// Appends one event as `EventStore.append` does, with the same answers and errors.
-    func append(_ target: AppendTarget, event: NewEvent, metadata: String) async throws -> AppendResult {
-        try await withTaskExecutorPreference(executor) { try self.appendHere(target, event: event, metadata: metadata) }
+    public func append(_ append: OneEventAppend) async throws -> AppendResult {
+        try await withTaskExecutorPreference(executor) { try self.appendHere(append) }
     }
 
-    private func appendHere(_ target: AppendTarget, event: NewEvent, metadata: String) throws -> AppendResult {
+    private func appendHere(_ append: OneEventAppend) throws -> AppendResult {
         guard !closed else { throw EventStoreError(.databaseUnavailable, "The append connection was closed.") }
-        let values: [String?] = [target.stream, target.streamType, target.expected.map(String.init), target.commandID.lowercasedText, target.digest,
-                                 event.eventID.lowercasedText, event.type, String(event.schemaVersion), event.payload, metadata,
-                                 target.context?.stream.rawValue, target.context.map { String($0.version) }]
-        let texts = values.map { $0.map { strdup($0) } ?? nil }
+        let texts = append.parameters.map { $0.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
         let result = texts.map { $0.map { UnsafePointer($0) } }.withUnsafeBufferPointer {
             PQexecPrepared(connection, Self.statementName, Int32($0.count), $0.baseAddress, nil, nil, 0)
@@ -100,7 +99,7 @@ public final class LibPQAppender: @unchecked Sendable {  // the connection is us
             if PQstatus(connection) != CONNECTION_OK {
                 throw EventStoreError(.databaseUnavailable, "The database connection was lost during an append: \(String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)). Whether it was recorded is unknown: resend the command with the same --command-id.")
             }
-            throw Self.error(result, stream: StreamID(target.stream), expected: target.expected)
+            throw Self.error(result, stream: append.stream, expected: append.expectedVersion)
         }
         guard PQntuples(result) == 1, PQnfields(result) == 4,
               let first = Int64(Self.text(result, 0)), let last = Int64(Self.text(result, 1)), let version = Int(Self.text(result, 2)) else {
