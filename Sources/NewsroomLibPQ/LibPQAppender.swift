@@ -59,7 +59,7 @@ public final class LibPQAppender: EventAppender, @unchecked Sendable {  // the c
     /// libpq's connection keywords for `settings`; nil when libpq cannot honour them exactly.
     static func parameters(_ settings: ConnectionSettings) -> [(String, String)]? {
         var parameters: [(String, String)] = [("user", settings.user), ("dbname", settings.database),
-                                               ("connect_timeout", String(max(2, settings.connectTimeout.components.seconds))),
+                                               ("connect_timeout", String(settings.connectTimeout.components.seconds)),
                                                ("application_name", "newsroom")]
         if let password = settings.password { parameters.append(("password", password)) }
         switch settings.endpoint {
@@ -110,12 +110,15 @@ public final class LibPQAppender: EventAppender, @unchecked Sendable {  // the c
 
     private static func text(_ result: OpaquePointer?, _ column: Int32) -> String { String(cString: PQgetvalue(result, 0, column)) }
 
+    /// libpq's PG_DIAG_ field codes, character macros that Swift does not import.
+    private static let sqlState = Int32(UInt8(ascii: "C")), messagePrimary = Int32(UInt8(ascii: "M")), messageDetail = Int32(UInt8(ascii: "D"))
+
     private static func error(_ result: OpaquePointer?, stream: StreamID?, expected: Int?) -> EventStoreError {
-        func field(_ code: Character) -> String? { PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) } }
-        guard let state = field("C") else {
+        func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
+        guard let state = field(sqlState) else {
             return EventStoreError(.server, "Database client error: \(String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        return EventStoreError.fromServer(state: state, message: field("M"), detail: field("D"), stream: stream, expected: expected)
+        return EventStoreError.fromServer(state: state, message: field(messagePrimary), detail: field(messageDetail), stream: stream, expected: expected)
     }
 
     deinit {
