@@ -12,19 +12,32 @@ public protocol SupersededFields: SendableMetatype {
     /// Each field, by event type and its path in that type's payload. The value must be a JSON
     /// string that the event sets whole, never merges with the one before.
     static var paths: [(eventType: String, path: [String])] { get }
+    /// A boolean column of `events` that PostgreSQL fills as each event is written, true exactly
+    /// when the event sets one of `paths` to a string, NULL for events written before it; nil
+    /// when the log has none. The read tests it instead of unpacking each candidate's payload to
+    /// look (for a body in the TOAST table, a fetch and a decompression per event), and looks
+    /// only where it is NULL.
+    static var setsColumn: String? { get }
+}
+
+extension SupersededFields {
+    public static var setsColumn: String? { nil }
 }
 
 /// The log read (`ReadAllStatement`) with each field of `Fields` blanked to "" in an event whose
-/// stream sets it again later in the same read. Only events with such a field are unpacked to
-/// look: detecting one costs PostgreSQL a decompression, printing a 6 KB body it would have sent
-/// costs it several times that. The read's rows, order and horizon are `ReadAllStatement.window`.
+/// stream sets it again later in the same read. Which events set a field is read from
+/// `Fields.setsColumn` when there is one; otherwise only events of the types that carry one are
+/// unpacked to look (a decompression, where printing a 6 KB body it would have sent costs
+/// several times that). The read's rows, order and horizon are `ReadAllStatement.window`.
 struct ReadAllBlankingStatement<Fields: SupersededFields>: PostgresPreparedStatement {
     static var name: String { "newsroom.ReadAllBlanking." + Fields.name }
     static var sql: String {
         let carried = Fields.paths.map { eventType, path in
             let path = "ARRAY[\(path.map(literal).joined(separator: ", "))]::text[]"
             // A JSON null sets nothing, so it supersedes nothing.
-            return "WHEN events.event_type = \(literal(eventType)) AND jsonb_typeof(events.payload #> \(path)) = 'string' THEN \(path)"
+            let look = "jsonb_typeof(events.payload #> \(path)) = 'string'"
+            let sets = Fields.setsColumn.map { "coalesce(events.\(identifier($0)), \(look))" } ?? look
+            return "WHEN events.event_type = \(literal(eventType)) AND \(sets) THEN \(path)"
         }
         let payload = "(CASE WHEN w.superseded THEN jsonb_set(w.payload, w.field, '\"\"'::jsonb) ELSE w.payload END)::text"
         return """
@@ -47,9 +60,13 @@ struct ReadAllBlankingStatement<Fields: SupersededFields>: PostgresPreparedState
     func makeBindings() throws -> PostgresBindings { try read.makeBindings() }
     func decodeRow(_ row: PostgresRow) throws -> RecordedEvent { try EventStore.decodeEvent(row) }
 
-    /// The types and paths are code, not input; quoted all the same.
+    /// The types, paths and column are code, not input; quoted all the same.
     private static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func identifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

@@ -11,4 +11,6 @@ enum SupersededBodies: SupersededFields {
         ("ArticleEdited", ["body"]),
         ("ArticleCorrected", ["changes", "body"]),
     ]
+    /// Schema/015_article_body_marker.sql: the same three paths, computed as each event is written.
+    static let setsColumn: String? = "sets_article_body"
 }

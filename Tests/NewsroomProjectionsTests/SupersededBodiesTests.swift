@@ -43,6 +43,69 @@ struct SupersededBodiesTests {
         }
     }
 
+    @Test("the log's sets_article_body column says what the paths say, over events of every kind and through each way in")
+    func setsColumnAgreesWithThePaths() async throws {
+        #expect(SupersededBodies.setsColumn == "sets_article_body")
+        let db = try await TestCluster.freshDatabase()
+        let long = String(repeating: "Isi berita yang panjang, dipadatkan di tabel TOAST. ", count: 200)
+        // (type, payload, whether it sets a body)
+        let cases: [(String, String, Bool)] = [
+            ("ArticleDrafted", #"{"fields": {"body": "Isi", "headline": "Judul"}}"#, true),
+            ("ArticleDrafted", #"{"fields": {"body": "\#(long)"}}"#, true),
+            ("ArticleDrafted", #"{"fields": {"body": ""}}"#, true),
+            ("ArticleDrafted", #"{"fields": {"headline": "Judul"}}"#, false),
+            ("ArticleDrafted", #"{"fields": {"body": null}}"#, false),
+            ("ArticleDrafted", #"{"fields": [{"body": "in an array"}]}"#, false),
+            ("ArticleDrafted", #"{"body": "at the edit's path, not the draft's"}"#, false),
+            ("ArticleEdited", #"{"body": "Isi kedua"}"#, true),
+            ("ArticleEdited", #"{"body": "\#(long)", "summary": "Ringkasan"}"#, true),
+            ("ArticleEdited", #"{"summary": "Ringkasan"}"#, false),
+            ("ArticleEdited", #"{"body": 5}"#, false),
+            ("ArticleEdited", #"{"body": null}"#, false),
+            ("ArticleEdited", #"{"body": ["a string in an array"]}"#, false),
+            ("ArticleEdited", #"{"body": {"text": "an object"}}"#, false),
+            ("ArticleEdited", #"{"fields": {"body": "at the draft's path"}}"#, false),
+            ("ArticleCorrected", #"{"note": "Ralat", "changes": {"body": "Isi ralat"}}"#, true),
+            ("ArticleCorrected", #"{"note": "Ralat", "changes": {"headline": "Judul baru"}}"#, false),
+            ("ArticleCorrected", #"{"note": "Ralat", "body": "not under changes"}"#, false),
+            ("BylineSet", #"{"body": "not a type that carries one"}"#, false),
+            ("BylineSet", #"{"fields": {"body": "nor here"}}"#, false),
+        ]
+        let ways = ["new stream", "next event", "import"]
+        try await TestCluster.withStore(db) { store in
+            for (type, payload, _) in cases {
+                // A stream's first event goes through append_events_if, a later single event
+                // through append_event; each sets the column its own way (Schema/015).
+                _ = try await store.append([NewEvent(type: type, payload: payload)], to: StreamID("article-\(UUID())"), streamType: "article",
+                                           expectedVersion: .noStream, metadata: EventMetadata(commandID: UUID()), digest: payload)
+                let stream = StreamID("article-\(UUID())")
+                _ = try await store.append([NewEvent(type: "ImageAttached", payload: "{}")], to: stream, streamType: "article",
+                                           expectedVersion: .noStream, metadata: EventMetadata(commandID: UUID()), digest: "first")
+                _ = try await store.append([NewEvent(type: type, payload: payload)], to: stream, streamType: "article",
+                                           expectedVersion: .exactly(1), metadata: EventMetadata(commandID: UUID()), digest: payload)
+            }
+            let importID = UUID()
+            _ = try await store.importHistory(commandID: importID) { writer in
+                for (type, payload, _) in cases {
+                    _ = try await writer.append(ImportedEvent(
+                        streamID: StreamID("article-\(UUID())"), streamType: "article", eventID: UUID(), type: type, schemaVersion: 1,
+                        payload: CanonicalJSON(try JSONB.parse(payload)), metadata: CanonicalJSON(.object([.init("commandID", .string(importID.uuidString))])),
+                        commandID: importID, actor: "wartawan lama", recordedAt: LogTimestamp(microsecondsSince1970: 1_500_000_000_000_000)))
+                }
+                return "import"
+            }
+        }
+        // The reading the column replaces, built from the paths as the read builds it.
+        let looked = SupersededBodies.paths.map { type, path in
+            "WHEN '\(type)' THEN jsonb_typeof(payload #> ARRAY[\(path.map { "'\($0)'" }.joined(separator: ", "))]::text[]) = 'string'"
+        }.joined(separator: " ")
+        let disagreeing = try await TestCluster.rows(db, "SELECT count(*)::text FROM events WHERE sets_article_body IS DISTINCT FROM coalesce(CASE event_type \(looked) END, false)")
+        #expect(disagreeing == ["0"])
+        let marked = try await TestCluster.rows(db, "SELECT event_type || ' ' || sets_article_body::text FROM events WHERE stream_id LIKE 'article-%' AND event_type <> 'ImageAttached' ORDER BY position")
+        let expected = cases.flatMap { [$0, $0] }.map { "\($0.0) \($0.2)" } + cases.map { "\($0.0) \($0.2)" }
+        #expect(marked == expected, "in the order: \(ways)")
+    }
+
     @Test("a rebuild reading with superseded bodies left out is identical, row for row, to the models built event by event")
     func rebuildWithBlankedBodiesMatchesIncremental() async throws {
         #expect(Projections.all.allSatisfy { $0.foldsOnlyLatestBodies })
