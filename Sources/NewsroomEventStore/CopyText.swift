@@ -23,6 +23,13 @@ public enum CopyText {
         field(text, &buffer, last: last)
     }
 
+    /// t, f, or NULL.
+    public static func boolean(_ value: Bool?, _ buffer: inout ByteBuffer, last: Bool = false) {
+        guard let value else { return null(&buffer, last: last) }
+        buffer.writeInteger(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        end(&buffer, last)
+    }
+
     public static func null(_ buffer: inout ByteBuffer, last: Bool = false) {
         buffer.writeBytes([0x5C, 0x4E])
         end(&buffer, last)

@@ -37,7 +37,7 @@ struct ArchiveImportTests {
         #expect(report.articles == ids.count)
         #expect(report.readModelsSeconds != nil)
 
-        let events = "SELECT string_agg(concat_ws('|', stream_id, stream_version, event_id, event_type, schema_version, payload::text, metadata::text, actor, recorded_at, encode(hash, 'hex')), E'\\n' ORDER BY stream_id, stream_version) FROM events WHERE stream_id LIKE 'article-%'"
+        let events = "SELECT string_agg(concat_ws('|', stream_id, stream_version, event_id, event_type, schema_version, payload::text, metadata::text, actor, recorded_at, encode(hash, 'hex'), sets_article_body), E'\\n' ORDER BY stream_id, stream_version) FROM events WHERE stream_id LIKE 'article-%'"
         #expect(try await TestCluster.rows(source.db, events) == (try await TestCluster.rows(target.db, events)))
         #expect(report.articleEvents == Int(try await TestCluster.rows(source.db, "SELECT count(*)::text FROM events WHERE stream_id LIKE 'article-%'")[0]))
         #expect(try await TestCluster.rows(target.db, "SELECT count(*)::text FROM verify_event_chains(10)") == ["0"])

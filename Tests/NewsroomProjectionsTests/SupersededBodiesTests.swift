@@ -74,8 +74,9 @@ struct SupersededBodiesTests {
         let ways = ["new stream", "next event", "import"]
         try await TestCluster.withStore(db) { store in
             for (type, payload, _) in cases {
-                // A stream's first event goes through append_events_if, a later single event
-                // through append_event; each sets the column its own way (Schema/015).
+                // A stream's first event goes through append_events_if (the column left to the
+                // trigger), a later single event through append_event (which writes it), and an
+                // import hands over what SupersededBodies.setsBody says (Schema/015).
                 _ = try await store.append([NewEvent(type: type, payload: payload)], to: StreamID("article-\(UUID())"), streamType: "article",
                                            expectedVersion: .noStream, metadata: EventMetadata(commandID: UUID()), digest: payload)
                 let stream = StreamID("article-\(UUID())")
@@ -90,7 +91,8 @@ struct SupersededBodiesTests {
                     _ = try await writer.append(ImportedEvent(
                         streamID: StreamID("article-\(UUID())"), streamType: "article", eventID: UUID(), type: type, schemaVersion: 1,
                         payload: CanonicalJSON(try JSONB.parse(payload)), metadata: CanonicalJSON(.object([.init("commandID", .string(importID.uuidString))])),
-                        commandID: importID, actor: "wartawan lama", recordedAt: LogTimestamp(microsecondsSince1970: 1_500_000_000_000_000)))
+                        commandID: importID, actor: "wartawan lama", recordedAt: LogTimestamp(microsecondsSince1970: 1_500_000_000_000_000),
+                        setsArticleBody: SupersededBodies.setsBody(type: type, payload: try JSONB.parse(payload))))
                 }
                 return "import"
             }

@@ -196,7 +196,8 @@ struct ArchiveValidator {
         articleEvents += 1
 
         var events = [ImportedEvent(streamID: StreamID(stream), streamType: "article", eventID: eventID, type: type, schemaVersion: schemaVersion,
-                                    payload: payload, metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt)]
+                                    payload: payload, metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt,
+                                    setsArticleBody: SupersededBodies.setsBody(type: type, payload: payloadValue))]
         if let slug = claimed {
             let reservation = slugs[slug] ?? SlugDecider.initialState
             let reserved: [SlugDecider.Event]
@@ -215,7 +216,7 @@ struct ArchiveValidator {
                 }
                 events.append(ImportedEvent(streamID: StreamID("slug-\(slug)"), streamType: "slug", eventID: UUID.timeOrdered(), type: reservation.typeName,
                                             schemaVersion: SlugDecider.Event.schemaVersion(of: reservation.typeName), payload: CanonicalJSON(payload),
-                                            metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt))
+                                            metadata: metadata, commandID: commandID, actor: actor, recordedAt: recordedAt, setsArticleBody: false))
             }
         }
         return events
