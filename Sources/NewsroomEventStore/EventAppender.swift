@@ -6,6 +6,9 @@ import NewsroomDomain
 /// `EventStore.append` does, its server errors mapped by `EventStoreError.fromServer`.
 public protocol EventAppender: Sendable {
     func append(_ append: OneEventAppend) async throws -> AppendResult
+    /// Two one-event appends in one statement (`OneEventAppend.pairStatement`), a draft's: both
+    /// written or neither, answered in order.
+    func append(_ first: OneEventAppend, _ second: OneEventAppend) async throws -> (AppendResult, AppendResult)
 }
 
 /// One event's append, as `append_event` takes it.
@@ -13,6 +16,9 @@ public struct OneEventAppend: Sendable {
     /// `append_event`'s call, prepared once per connection; its row is
     /// (first_position, last_position, stream_version, duplicate).
     public static let statement = AppendEventStatement.sql
+    /// Two appends' call, prepared beside `statement`: `first`'s twelve parameters, then
+    /// `second`'s. Each row starts with which append it answers (1 or 2).
+    public static let pairStatement = AppendEventPairStatement.sql
     public let stream: StreamID
     public let expectedVersion: Int?
     /// The statement's twelve parameters as text, nil for NULL, in order.

@@ -108,16 +108,28 @@ public struct EventStore: Sendable {
     public func append(_ first: StreamAppend, _ second: StreamAppend, requiring context: ContextVersion? = nil) async throws -> (AppendResult, AppendResult) {
         precondition(!first.events.isEmpty && !second.events.isEmpty, "an append needs at least one event")
         let targets = [first, second].map { append in
-            (AppendTarget(stream: append.stream.rawValue, streamType: append.streamType, expected: append.expectedVersion.sqlValue,
-                          commandID: append.metadata.commandID, digest: append.digest, context: context),
-             Self.jsonArray(append.events, metadata: Self.json(append.metadata)))
+            AppendTarget(stream: append.stream.rawValue, streamType: append.streamType, expected: append.expectedVersion.sqlValue,
+                         commandID: append.metadata.commandID, digest: append.digest, context: context)
+        }
+        if first.events.count == 1, second.events.count == 1, let appender {
+            return try await appender.append(OneEventAppend(targets[0], event: first.events[0], metadata: Self.json(first.metadata)),
+                                             OneEventAppend(targets[1], event: second.events[0], metadata: Self.json(second.metadata)))
         }
         do {
+            let rows: AsyncThrowingMapSequence<PostgresRowSequence, (Int, AppendRow)>
+            if first.events.count == 1, second.events.count == 1 {
+                rows = try await run(AppendEventPairStatement(
+                    first: AppendEventStatement(target: targets[0], event: first.events[0], metadata: Self.json(first.metadata)),
+                    second: AppendEventStatement(target: targets[1], event: second.events[0], metadata: Self.json(second.metadata))))
+            } else {
+                rows = try await run(AppendPairStatement(first: (targets[0], Self.jsonArray(first.events, metadata: Self.json(first.metadata))),
+                                                         second: (targets[1], Self.jsonArray(second.events, metadata: Self.json(second.metadata)))))
+            }
             var results: [Int: AppendResult] = [:]
-            for try await (step, row) in try await run(AppendPairStatement(first: targets[0], second: targets[1])) {
+            for try await (step, row) in rows {
                 results[step] = AppendResult(firstPosition: row.0, lastPosition: row.1, streamVersion: row.2, wasDuplicate: row.3)
             }
-            guard let one = results[1], let two = results[2] else { throw EventStoreError(.server, "append_events_if returned no row for one of two appends") }
+            guard let one = results[1], let two = results[2] else { throw EventStoreError(.server, "the log returned no row for one of two appends") }
             return (one, two)
         } catch {
             // Which of the two the server refused is in its message; the first is named here.

@@ -73,6 +73,9 @@ extension EventStoreError {
         let detail = detail.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         switch state {
         case "NR001":
+            // The log names the stream it refused (since migration 016): in a statement of two
+            // appends it may be the second one, not `stream`.
+            let stream = (detail?["stream"] as? String).map(StreamID.init) ?? stream
             let actual = detail?["actualVersion"] as? Int ?? 0
             let actor = detail?["lastActor"] as? String
             let at = (detail?["lastRecordedAt"] as? String).flatMap(Instant.parse)

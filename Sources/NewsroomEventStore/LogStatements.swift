@@ -117,14 +117,15 @@ struct AppendEventStatement: PostgresPreparedStatement {
 
     var target: AppendTarget, event: NewEvent, metadata: String
 
-    func makeBindings() throws -> PostgresBindings {
-        target.bindings { bindings in
-            bindings.append(event.eventID)
-            bindings.append(event.type)
-            bindings.append(Int32(clamping: event.schemaVersion))
-            bindings.append(event.payload)
-            bindings.append(metadata)
-        }
+    func makeBindings() throws -> PostgresBindings { target.bindings(events: eventBindings) }
+
+    /// The event's own five parameters, between the target's.
+    func eventBindings(_ bindings: inout PostgresBindings) {
+        bindings.append(event.eventID)
+        bindings.append(event.type)
+        bindings.append(Int32(clamping: event.schemaVersion))
+        bindings.append(event.payload)
+        bindings.append(metadata)
     }
 
     func decodeRow(_ row: PostgresRow) throws -> AppendRow { try decodeAppendRow(row) }
@@ -152,10 +153,38 @@ struct AppendPairStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) {
+    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) { try Self.decodePairRow(row) }
+
+    /// A row of a two-append statement: which append it answers, then that append's row.
+    static func decodePairRow(_ row: PostgresRow) throws -> (Int, AppendRow) {
         let (step, first, last, version, duplicate) = try row.decode((Int, Int64, Int64, Int, Bool).self)
         return (step, (first, last, version, duplicate))
     }
+}
+
+/// The same two appends when each is one event, the form a draft takes (its article's first
+/// event and its slug's): two `append_event` calls, which start a stream in one statement
+/// (migration 016) where `append_events_if` parses an array and runs seven.
+struct AppendEventPairStatement: PostgresPreparedStatement {
+    static let name = "newsroom.AppendEventPairStatement"
+    static let sql = """
+        SELECT 1, first_position, last_position, stream_version, duplicate
+        FROM append_event($1::text, $2::text, $3::integer, $4::uuid, $5::text, $6::uuid, $7::text, $8::integer, $9::jsonb, $10::jsonb, $11::text, $12::integer)
+        UNION ALL
+        SELECT 2, first_position, last_position, stream_version, duplicate
+        FROM append_event($13::text, $14::text, $15::integer, $16::uuid, $17::text, $18::uuid, $19::text, $20::integer, $21::jsonb, $22::jsonb, $23::text, $24::integer)
+        """
+    typealias Row = (Int, AppendRow)
+
+    var first: AppendEventStatement, second: AppendEventStatement
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try first.makeBindings()
+        second.target.append(to: &bindings, events: second.eventBindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) { try AppendPairStatement.decodePairRow(row) }
 }
 
 /// Read cell by cell as the log's reads are (`BinaryCells`): the generic tuple decode took 2% of

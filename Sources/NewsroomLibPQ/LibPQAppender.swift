@@ -3,9 +3,10 @@ import Foundation
 import NewsroomDomain
 import NewsroomEventStore
 
-/// A command's usual append (`append_event`: one event) sent through libpq on a connection of its
-/// own. Through PostgresNIO the same append cost its client 99–149 µs of CPU; through libpq,
-/// 52–76 µs (BENCHMARKS.md, the twenty-ninth session). Everything else stays on PostgresNIO.
+/// A command's usual append (`append_event`: one event), and a draft's pair of them, sent through
+/// libpq on a connection of its own. Through PostgresNIO the same append cost its client
+/// 99–149 µs of CPU; through libpq, 52–76 µs (BENCHMARKS.md, the twenty-ninth session).
+/// Everything else stays on PostgresNIO.
 ///
 /// libpq blocks, so the connection lives on a thread of its own (`executor`) and every call runs
 /// there. A task that runs on that executor already (as `newsroom-bench` and the CLI run a
@@ -17,6 +18,7 @@ public final class LibPQAppender: EventAppender, @unchecked Sendable {  // the c
     private var closed = false
 
     static let statementName = "newsroom.append_event"
+    static let pairStatementName = "newsroom.append_event_pair"
 
     private init(connection: OpaquePointer, executor: ThreadTaskExecutor, settings: ConnectionSettings) {
         self.connection = connection
@@ -44,12 +46,14 @@ public final class LibPQAppender: EventAppender, @unchecked Sendable {  // the c
                 PQfinish(connection)
                 throw EventStoreError(.databaseUnavailable, "The database is unreachable (\(message)). Check that PostgreSQL is running (`newsroom db status`) and DATABASE_URL / PG* point at it.")
             }
-            let prepared = PQprepare(connection, statementName, OneEventAppend.statement, 12, nil)
-            defer { PQclear(prepared) }
-            guard PQresultStatus(prepared) == PGRES_COMMAND_OK else {
-                let error = Self.error(prepared, stream: nil, expected: nil)
-                PQfinish(connection)
-                throw error
+            for (name, statement, count) in [(statementName, OneEventAppend.statement, 12), (pairStatementName, OneEventAppend.pairStatement, 24)] {
+                let prepared = PQprepare(connection, name, statement, Int32(count), nil)
+                defer { PQclear(prepared) }
+                guard PQresultStatus(prepared) == PGRES_COMMAND_OK else {
+                    let error = Self.error(prepared, stream: nil, expected: nil)
+                    PQfinish(connection)
+                    throw error
+                }
             }
             return connection
         }
@@ -87,28 +91,62 @@ public final class LibPQAppender: EventAppender, @unchecked Sendable {  // the c
         try await withTaskExecutorPreference(executor) { try self.appendHere(append) }
     }
 
+    /// Appends two one-event appends in one statement as `EventStore.append(_:_:requiring:)` does,
+    /// with the same answers and errors (a refusal names the first stream, as there).
+    public func append(_ first: OneEventAppend, _ second: OneEventAppend) async throws -> (AppendResult, AppendResult) {
+        try await withTaskExecutorPreference(executor) { try self.appendPairHere(first, second) }
+    }
+
     private func appendHere(_ append: OneEventAppend) throws -> AppendResult {
+        try execute(Self.statementName, append.parameters, stream: append.stream, expected: append.expectedVersion) { result in
+            guard PQntuples(result) == 1, PQnfields(result) == 4, let answer = Self.appendResult(result, row: 0, from: 0) else {
+                throw EventStoreError(.server, "append_event returned no row")
+            }
+            return answer
+        }
+    }
+
+    private func appendPairHere(_ first: OneEventAppend, _ second: OneEventAppend) throws -> (AppendResult, AppendResult) {
+        try execute(Self.pairStatementName, first.parameters + second.parameters, stream: first.stream, expected: first.expectedVersion) { result in
+            var answers: [Int: AppendResult] = [:]
+            if PQnfields(result) == 5 {
+                for row in 0..<PQntuples(result) {
+                    if let step = Int(Self.text(result, row, 0)), let answer = Self.appendResult(result, row: row, from: 1) { answers[step] = answer }
+                }
+            }
+            guard let one = answers[1], let two = answers[2] else { throw EventStoreError(.server, "the log returned no row for one of two appends") }
+            return (one, two)
+        }
+    }
+
+    /// Runs the prepared statement `name` with `parameters` (text, nil for NULL) and reads its
+    /// rows with `rows`; a refusal becomes the `EventStoreError` PostgresNIO's path raises.
+    private func execute<T>(_ name: String, _ parameters: [String?], stream: StreamID, expected: Int?, rows: (OpaquePointer?) throws -> T) throws -> T {
         guard !closed else { throw EventStoreError(.databaseUnavailable, "The append connection was closed.") }
-        let texts = append.parameters.map { $0.map { strdup($0) } ?? nil }
+        let texts = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
         let result = texts.map { $0.map { UnsafePointer($0) } }.withUnsafeBufferPointer {
-            PQexecPrepared(connection, Self.statementName, Int32($0.count), $0.baseAddress, nil, nil, 0)
+            PQexecPrepared(connection, name, Int32($0.count), $0.baseAddress, nil, nil, 0)
         }
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_TUPLES_OK else {
             if PQstatus(connection) != CONNECTION_OK {
                 throw EventStoreError(.databaseUnavailable, "The database connection was lost during an append: \(String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)). Whether it was recorded is unknown: resend the command with the same --command-id.")
             }
-            throw Self.error(result, stream: append.stream, expected: append.expectedVersion)
+            throw Self.error(result, stream: stream, expected: expected)
         }
-        guard PQntuples(result) == 1, PQnfields(result) == 4,
-              let first = Int64(Self.text(result, 0)), let last = Int64(Self.text(result, 1)), let version = Int(Self.text(result, 2)) else {
-            throw EventStoreError(.server, "append_event returned no row")
-        }
-        return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: Self.text(result, 3) == "t")
+        return try rows(result)
     }
 
-    private static func text(_ result: OpaquePointer?, _ column: Int32) -> String { String(cString: PQgetvalue(result, 0, column)) }
+    /// An append's four columns (first_position, last_position, stream_version, duplicate) of
+    /// `row`, starting at column `from`.
+    private static func appendResult(_ result: OpaquePointer?, row: Int32, from column: Int32) -> AppendResult? {
+        guard let first = Int64(text(result, row, column)), let last = Int64(text(result, row, column + 1)),
+              let version = Int(text(result, row, column + 2)) else { return nil }
+        return AppendResult(firstPosition: first, lastPosition: last, streamVersion: version, wasDuplicate: text(result, row, column + 3) == "t")
+    }
+
+    private static func text(_ result: OpaquePointer?, _ row: Int32, _ column: Int32) -> String { String(cString: PQgetvalue(result, row, column)) }
 
     /// libpq's PG_DIAG_ field codes, character macros that Swift does not import.
     private static let sqlState = Int32(UInt8(ascii: "C")), messagePrimary = Int32(UInt8(ascii: "M")), messageDetail = Int32(UInt8(ascii: "D"))

@@ -280,6 +280,81 @@ struct AppendAndReadTests {
         }
     }
 
+    @Test("a one-event append that starts its stream (one statement) chains, and each way it fails leaves nothing behind", arguments: [false, true])
+    func appendStartingStream(throughLibPQ: Bool) async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await withStore(db, libpq: throughLibPQ) { store in
+            let roster = StreamID("staff-\(UUID())")
+            _ = try await store.append([event(0)], to: roster, streamType: "staff", expectedVersion: .noStream, metadata: meta(), digest: "r")
+            let onRoster = ContextVersion(stream: roster, version: 1)
+
+            let stream = StreamID("article-\(UUID())"), metadata = meta()
+            let first = try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: metadata, digest: "a", requiring: onRoster)
+            #expect(first.streamVersion == 1 && !first.wasDuplicate && first.firstPosition == first.lastPosition)
+            let resent = try await store.append([event(1)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: metadata, digest: "a", requiring: onRoster)
+            #expect(resent == AppendResult(firstPosition: first.firstPosition, lastPosition: first.lastPosition, streamVersion: 1, wasDuplicate: true))
+            let reused = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(9)], to: StreamID("article-\(UUID())"), streamType: "article", expectedVersion: .noStream, metadata: metadata, digest: "other")
+            }
+            #expect(reused?.code == .commandReused)
+
+            // Each refusal must take its command record and its stream row with it: the same
+            // command id then starts the same stream normally.
+            let refused = meta(), another = StreamID("article-\(UUID())")
+            let moved = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(2)], to: another, streamType: "article", expectedVersion: .noStream, metadata: refused, digest: "b",
+                                       requiring: ContextVersion(stream: roster, version: 0))
+            }
+            #expect(moved?.code == .contextChanged)
+            #expect(try await store.streamVersion(another) == 0)
+            let exists = await #expect(throws: EventStoreError.self) {
+                try await store.append([event(2)], to: stream, streamType: "article", expectedVersion: .noStream, metadata: refused, digest: "b")
+            }
+            #expect(exists?.code == .conflict)
+            #expect(exists?.conflict?.actualVersion == 1)
+            #expect(exists?.conflict?.lastActor == db.user)
+            let started = try await store.append([event(2)], to: another, streamType: "article", expectedVersion: .noStream, metadata: refused, digest: "b", requiring: onRoster)
+            #expect(started.streamVersion == 1 && !started.wasDuplicate)
+            let second = try await store.append([event(3)], to: another, streamType: "article", expectedVersion: .exactly(1), metadata: meta(), digest: "c")
+            #expect(second.streamVersion == 2)
+
+            let records = try await store.readStream(another)
+            #expect(records.map(\.streamVersion) == [1, 2])
+            #expect(records[0].metadata == refused && records[0].actor == db.user && records[0].payload.contains("\"n\": 2"))
+            let report = try await store.verify()
+            #expect(report.firstBreak == nil)
+            #expect(report.eventsChecked == 4)
+        }
+    }
+
+    @Test("a draft's pair of one-event appends starts both streams, answers a resend as before, and writes neither when one is refused", arguments: [false, true])
+    func appendOneEventPair(throughLibPQ: Bool) async throws {
+        let db = try await TestCluster.freshDatabase()
+        try await withStore(db, libpq: throughLibPQ) { store in
+            let (article, slug) = (StreamID("article-\(UUID())"), StreamID("slug-\(UUID())"))
+            let pair = (StreamAppend([event(1)], to: article, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a"),
+                        StreamAppend([event(2)], to: slug, streamType: "slug", expectedVersion: .noStream, metadata: meta(), digest: "s"))
+            let (one, two) = try await store.append(pair.0, pair.1)
+            #expect(one.streamVersion == 1 && two.streamVersion == 1 && two.firstPosition > one.lastPosition)
+            #expect(!one.wasDuplicate && !two.wasDuplicate)
+            let (again1, again2) = try await store.append(pair.0, pair.1)
+            #expect(again1 == AppendResult(firstPosition: one.firstPosition, lastPosition: one.lastPosition, streamVersion: 1, wasDuplicate: true))
+            #expect(again2 == AppendResult(firstPosition: two.firstPosition, lastPosition: two.lastPosition, streamVersion: 1, wasDuplicate: true))
+
+            // The slug is taken: the new article, started first in the same statement, is undone.
+            let newArticle = StreamID("article-\(UUID())")
+            let refused = await #expect(throws: EventStoreError.self) {
+                _ = try await store.append(StreamAppend([event(3)], to: newArticle, streamType: "article", expectedVersion: .noStream, metadata: meta(), digest: "a"),
+                                           StreamAppend([event(4)], to: slug, streamType: "slug", expectedVersion: .noStream, metadata: meta(), digest: "s"))
+            }
+            #expect(refused?.code == .conflict)
+            #expect(refused?.conflict?.streamID == slug && refused?.message.hasPrefix(slug.rawValue) == true, "\(String(describing: refused))")
+            #expect(try await store.streamVersion(newArticle) == 0)
+            #expect(try await store.readStream(newArticle).isEmpty)
+            #expect(try await store.verify().firstBreak == nil)
+        }
+    }
+
     @Test("readAll in batches returns the whole log once, in log order")
     func readAllBatches() async throws {
         let db = try await TestCluster.freshDatabase()

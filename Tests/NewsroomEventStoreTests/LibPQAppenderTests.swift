@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Appends through libpq")
 struct LibPQAppenderTests {
-    @Test("one-event appends take the libpq connection; several events, and a closed connection's appends, do not pass silently")
+    @Test("one-event appends and pairs of them take the libpq connection; several events, and a closed connection's appends, do not pass silently")
     func routing() async throws {
         let db = try await TestCluster.freshDatabase()
         try await TestCluster.withStore(db) { plain in
@@ -30,6 +30,14 @@ struct LibPQAppenderTests {
                                        expectedVersion: .exactly(2), metadata: EventMetadata(commandID: UUID()), digest: "c")
             }
             #expect(closed?.code == .databaseUnavailable)
+            // So does a pair of one-event appends (a draft's article and slug).
+            let closedPair = await #expect(throws: EventStoreError.self) {
+                _ = try await store.append(StreamAppend([NewEvent(type: "TestHappened", payload: "{}")], to: StreamID("article-\(UUID())"), streamType: "article",
+                                                        expectedVersion: .noStream, metadata: EventMetadata(commandID: UUID()), digest: "e"),
+                                           StreamAppend([NewEvent(type: "TestHappened", payload: "{}")], to: StreamID("slug-\(UUID())"), streamType: "slug",
+                                                        expectedVersion: .noStream, metadata: EventMetadata(commandID: UUID()), digest: "f"))
+            }
+            #expect(closedPair?.code == .databaseUnavailable)
             // Several events go through PostgresNIO, whatever the appender's state.
             let many = try await store.append([NewEvent(type: "TestHappened", payload: "{}"), NewEvent(type: "TestHappened", payload: "{}")],
                                               to: stream, streamType: "article", expectedVersion: .exactly(2), metadata: EventMetadata(commandID: UUID()), digest: "d")
