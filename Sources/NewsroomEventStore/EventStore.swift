@@ -132,7 +132,8 @@ public struct EventStore: Sendable {
             guard let one = results[1], let two = results[2] else { throw EventStoreError(.server, "the log returned no row for one of two appends") }
             return (one, two)
         } catch {
-            // Which of the two the server refused is in its message; the first is named here.
+            // A conflict names the stream refused (its detail says which); any other error is
+            // reported under the first.
             throw EventStoreError.from(error, stream: first.stream, expected: first.expectedVersion.sqlValue)
         }
     }

@@ -92,7 +92,7 @@ public final class LibPQAppender: EventAppender, @unchecked Sendable {  // the c
     }
 
     /// Appends two one-event appends in one statement as `EventStore.append(_:_:requiring:)` does,
-    /// with the same answers and errors (a refusal names the first stream, as there).
+    /// with the same answers and errors.
     public func append(_ first: OneEventAppend, _ second: OneEventAppend) async throws -> (AppendResult, AppendResult) {
         try await withTaskExecutorPreference(executor) { try self.appendPairHere(first, second) }
     }
