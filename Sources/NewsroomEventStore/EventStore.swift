@@ -107,24 +107,21 @@ public struct EventStore: Sendable {
     /// `append` checks it, `context` by both; the results come back in the same order.
     public func append(_ first: StreamAppend, _ second: StreamAppend, requiring context: ContextVersion? = nil) async throws -> (AppendResult, AppendResult) {
         precondition(!first.events.isEmpty && !second.events.isEmpty, "an append needs at least one event")
-        let targets = [first, second].map { append in
+        let (targets, metadata) = ([first, second].map { append in
             AppendTarget(stream: append.stream.rawValue, streamType: append.streamType, expected: append.expectedVersion.sqlValue,
                          commandID: append.metadata.commandID, digest: append.digest, context: context)
-        }
-        if first.events.count == 1, second.events.count == 1, let appender {
-            return try await appender.append(OneEventAppend(targets[0], event: first.events[0], metadata: Self.json(first.metadata)),
-                                             OneEventAppend(targets[1], event: second.events[0], metadata: Self.json(second.metadata)))
+        }, [Self.json(first.metadata), Self.json(second.metadata)])
+        let oneEventEach = first.events.count == 1 && second.events.count == 1
+        if oneEventEach, let appender {
+            return try await appender.append(OneEventAppend(targets[0], event: first.events[0], metadata: metadata[0]),
+                                             OneEventAppend(targets[1], event: second.events[0], metadata: metadata[1]))
         }
         do {
-            let rows: AsyncThrowingMapSequence<PostgresRowSequence, (Int, AppendRow)>
-            if first.events.count == 1, second.events.count == 1 {
-                rows = try await run(AppendEventPairStatement(
-                    first: AppendEventStatement(target: targets[0], event: first.events[0], metadata: Self.json(first.metadata)),
-                    second: AppendEventStatement(target: targets[1], event: second.events[0], metadata: Self.json(second.metadata))))
-            } else {
-                rows = try await run(AppendPairStatement(first: (targets[0], Self.jsonArray(first.events, metadata: Self.json(first.metadata))),
-                                                         second: (targets[1], Self.jsonArray(second.events, metadata: Self.json(second.metadata)))))
-            }
+            let rows = try await oneEventEach
+                ? run(AppendEventPairStatement(first: AppendEventStatement(target: targets[0], event: first.events[0], metadata: metadata[0]),
+                                               second: AppendEventStatement(target: targets[1], event: second.events[0], metadata: metadata[1])))
+                : run(AppendPairStatement(first: (targets[0], Self.jsonArray(first.events, metadata: metadata[0])),
+                                          second: (targets[1], Self.jsonArray(second.events, metadata: metadata[1]))))
             var results: [Int: AppendResult] = [:]
             for try await (step, row) in rows {
                 results[step] = AppendResult(firstPosition: row.0, lastPosition: row.1, streamVersion: row.2, wasDuplicate: row.3)

@@ -153,13 +153,7 @@ struct AppendPairStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) { try Self.decodePairRow(row) }
-
-    /// A row of a two-append statement: which append it answers, then that append's row.
-    static func decodePairRow(_ row: PostgresRow) throws -> (Int, AppendRow) {
-        let (step, first, last, version, duplicate) = try row.decode((Int, Int64, Int64, Int, Bool).self)
-        return (step, (first, last, version, duplicate))
-    }
+    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) { try decodePairRow(row) }
 }
 
 /// The same two appends when each is one event, the form a draft takes (its article's first
@@ -184,7 +178,7 @@ struct AppendEventPairStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) { try AppendPairStatement.decodePairRow(row) }
+    func decodeRow(_ row: PostgresRow) throws -> (Int, AppendRow) { try decodePairRow(row) }
 }
 
 /// Read cell by cell as the log's reads are (`BinaryCells`): the generic tuple decode took 2% of
@@ -195,4 +189,10 @@ private func decodeAppendRow(_ row: PostgresRow) throws -> AppendRow {
         return (first, last, version, duplicate)
     }
     return try row.decode(AppendRow.self)
+}
+
+/// A row of a two-append statement: which append it answers, then that append's row.
+private func decodePairRow(_ row: PostgresRow) throws -> (Int, AppendRow) {
+    let (step, first, last, version, duplicate) = try row.decode((Int, Int64, Int64, Int, Bool).self)
+    return (step, (first, last, version, duplicate))
 }
