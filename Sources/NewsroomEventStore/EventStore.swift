@@ -107,10 +107,11 @@ public struct EventStore: Sendable {
     /// `append` checks it, `context` by both; the results come back in the same order.
     public func append(_ first: StreamAppend, _ second: StreamAppend, requiring context: ContextVersion? = nil) async throws -> (AppendResult, AppendResult) {
         precondition(!first.events.isEmpty && !second.events.isEmpty, "an append needs at least one event")
-        let (targets, metadata) = ([first, second].map { append in
+        let targets = [first, second].map { append in
             AppendTarget(stream: append.stream.rawValue, streamType: append.streamType, expected: append.expectedVersion.sqlValue,
                          commandID: append.metadata.commandID, digest: append.digest, context: context)
-        }, [Self.json(first.metadata), Self.json(second.metadata)])
+        }
+        let metadata = [Self.json(first.metadata), Self.json(second.metadata)]
         let oneEventEach = first.events.count == 1 && second.events.count == 1
         if oneEventEach, let appender {
             return try await appender.append(OneEventAppend(targets[0], event: first.events[0], metadata: metadata[0]),
