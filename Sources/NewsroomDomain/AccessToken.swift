@@ -53,10 +53,10 @@ public enum AccessTokenDecider: Decider {
                 throw RuleViolation(.notFound, "\(holder) is not on the staff, so cannot hold an audit token. Add them first with `newsroom staff add \(holder) --role editor`.")
             }
             guard role.isEditor else {
-                throw RuleViolation(.notAllowed, "\(holder) is a \(role.rawValue); audit tokens are only for editors and chiefs. Change the role first with `newsroom staff role \(holder) editor`.")
+                throw RuleViolation(.notAllowed, "\(holder) is \(role.withArticle); audit tokens are only for editors and chiefs. Change the role first with `newsroom staff role \(holder) editor`.")
             }
             guard isChief || actor.login == holder else {
-                throw RuleViolation(.notAllowed, "Only a chief editor or \(holder) themselves can issue a token for \(holder); \(actor.login) is \(actor.role.map { "a \($0.rawValue)" } ?? "not on the staff").")
+                throw RuleViolation(.notAllowed, "Only a chief editor or \(holder) themselves can issue a token for \(holder); \(actor.login) is \(actor.role.map(\.withArticle) ?? "not on the staff").")
             }
             guard label.count <= maximumLabelLength, !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw RuleViolation(.invalidInput, "The token label must be at most \(maximumLabelLength) characters without control characters; it says what the token is for, e.g. \"legal review dashboard\".")
@@ -77,7 +77,7 @@ public enum AccessTokenDecider: Decider {
                 throw RuleViolation(.notFound, "No audit token has the id \(tokenID). `newsroom token list` shows the tokens that exist.")
             }
             guard isChief || actor.login == token.holder else {
-                throw RuleViolation(.notAllowed, "Only a chief editor or \(token.holder) can revoke \(token.holder)'s token; \(actor.login) is \(actor.role.map { "a \($0.rawValue)" } ?? "not on the staff").")
+                throw RuleViolation(.notAllowed, "Only a chief editor or \(token.holder) can revoke \(token.holder)'s token; \(actor.login) is \(actor.role.map(\.withArticle) ?? "not on the staff").")
             }
             return token.revoked ? [] : [.revoked(tokenID: tokenID)]
         }

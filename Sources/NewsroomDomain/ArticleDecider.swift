@@ -108,10 +108,10 @@ public enum ArticleDecider: Decider {
 
         case .assignEditor(let login):
             guard role.isEditor else {
-                throw RuleViolation(.notAllowed, "Only editors assign editors; \(actor.login) is a \(role.rawValue). Ask your desk editor.")
+                throw RuleViolation(.notAllowed, "Only editors assign editors; \(actor.login) is \(role.withArticle). Ask your desk editor.")
             }
             guard let editorRole = context.roster.role(of: login), editorRole.isEditor else {
-                let what = context.roster.role(of: login).map { "a \($0.rawValue)" } ?? "not on the staff"
+                let what = context.roster.role(of: login).map(\.withArticle) ?? "not on the staff"
                 throw RuleViolation(.invalidInput, "\(login) cannot edit articles: they are \(what). Pick an editor or chief editor (`newsroom staff list`).")
             }
             return article.editor == login ? [] : [.editorAssigned(.init(editor: login))]
@@ -244,7 +244,7 @@ public enum ArticleDecider: Decider {
     static func requireResponsibleEditor(_ isResponsible: Bool, _ article: Article, _ actor: Actor, _ action: String) throws(RuleViolation) {
         guard isResponsible else {
             let who = article.editor.map { "its assigned editor \($0) or a chief editor" } ?? "its assigned editor (none yet: `newsroom assign-editor`) or a chief editor"
-            throw RuleViolation(.notAllowed, "Only \(who) can \(action) \"\(article.headline)\"; \(actor.login) is a \(actor.role?.rawValue ?? "guest").")
+            throw RuleViolation(.notAllowed, "Only \(who) can \(action) \"\(article.headline)\"; \(actor.login) is \(actor.role?.withArticle ?? "not on the staff").")
         }
     }
 }

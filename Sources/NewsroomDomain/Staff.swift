@@ -6,6 +6,14 @@ public enum StaffRole: String, Codable, Sendable, CaseIterable, Comparable {
 
     public var isEditor: Bool { self == .editor || self == .chief }
 
+    /// The role as a sentence names it: "a reporter", "an editor".
+    public var withArticle: String {
+        switch self {
+        case .reporter, .chief: "a \(rawValue)"
+        case .editor, .administrator: "an \(rawValue)"
+        }
+    }
+
     public static func < (lhs: StaffRole, rhs: StaffRole) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
@@ -57,7 +65,7 @@ public enum StaffDecider: Decider {
 
     public static func decide(_ command: StaffCommand, state: Roster, context actor: Actor) throws(RuleViolation) -> [StaffEvent] {
         guard actor.role == .chief || actor.role == .administrator else {
-            throw RuleViolation(.notAllowed, "Only a chief editor or the administrator can change staff; \(actor.login) is \(actor.role.map { "a \($0.rawValue)" } ?? "not on the staff").")
+            throw RuleViolation(.notAllowed, "Only a chief editor or the administrator can change staff; \(actor.login) is \(actor.role.map(\.withArticle) ?? "not on the staff").")
         }
         switch command {
         case .add(let login, let displayName, let role):

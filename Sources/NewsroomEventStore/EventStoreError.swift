@@ -51,7 +51,7 @@ public struct StreamConflict: Sendable, Hashable {
 
 extension EventStoreError {
     /// Translates what PostgreSQL said into the store's vocabulary. Our own SQLSTATEs (NR...) come
-    /// from Schema/001_event_store.sql.
+    /// from Schema/ (NR001-NR005 from the log's functions, NR006 from Schema/017's staff logins).
     static func from(_ error: any Error, stream: StreamID? = nil, expected: Int? = nil) -> any Error {
         guard let psql = error as? PSQLError else { return error }
         guard let info = psql.serverInfo, let state = info[.sqlState] else {
@@ -94,6 +94,8 @@ extension EventStoreError {
             return EventStoreError(.appendOnly, message)
         case "NR004":
             return EventStoreError(.forgedActor, message)
+        case "NR006":
+            return EventStoreError(.notPermitted, "\(message). Nothing was changed.")
         case "42501":
             return EventStoreError(.notPermitted, "Permission denied: \(message). Ask an administrator to add you as staff (`newsroom staff add`).")
         case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004":

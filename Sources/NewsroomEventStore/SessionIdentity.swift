@@ -24,49 +24,29 @@ extension EventStore {
     }
 
     /// Creates (or updates) the PostgreSQL login for a member of staff, in the group role that
-    /// grants what the role may do. DDL takes no bind parameters, so PostgreSQL itself quotes the
-    /// names (format %I / %L) and we run the text it returns.
+    /// grants what the role may do. A chief's login may not create roles or grant groups itself:
+    /// `staff_login_grant` (Schema/017) does it as newsroom's owner, and refuses what a chief may
+    /// not do (take over a privileged role, set an existing login's password).
     public func ensureLogin(_ login: String, group: String, password: String?) async throws {
-        do {
-            try await withConnection { connection in
-                var exists = false
-                for try await _ in try await connection.query("SELECT 1 FROM pg_roles WHERE rolname = \(login)", logger: logger) { exists = true }
-                if !exists {
-                    try await execute(formatted: "format('CREATE ROLE %I LOGIN', \(login)::text)", on: connection)
-                }
-                for other in Self.staffGroups where other != group {
-                    try await execute(formatted: "format('REVOKE %I FROM %I', \(other)::text, \(login)::text)", on: connection)
-                }
-                try await execute(formatted: "format('GRANT %I TO %I', \(group)::text, \(login)::text)", on: connection)
-                if let password {
-                    try await execute(formatted: "format('ALTER ROLE %I PASSWORD %L', \(login)::text, \(password)::text)", on: connection)
-                }
-            }
-        } catch {
-            throw EventStoreError.from(error)
-        }
+        try await runStaffFunction("SELECT staff_login_grant(\(login), \(group), \(password))")
     }
 
     /// Takes the login's newsroom group memberships away, so it can no longer append.
     public func revokeLogin(_ login: String) async throws {
+        try await runStaffFunction("SELECT staff_login_revoke(\(login))")
+    }
+
+    private func runStaffFunction(_ query: PostgresQuery) async throws {
         do {
-            try await withConnection { connection in
-                for group in Self.staffGroups {
-                    try await execute(formatted: "format('REVOKE %I FROM %I', \(group)::text, \(login)::text)", on: connection)
-                }
+            // The rows must be read: a SELECT's sequence dropped unread does not wait for the call.
+            _ = try await withConnection { connection in
+                try await connection.query(query, logger: logger).collect()
             }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42883" {
+            throw EventStoreError(.migration, "This database's schema predates staff management by chief editors (`staff_login_grant` is missing). Ask the administrator to run `newsroom db migrate`; until then only the administrator can change staff.")
         } catch {
             throw EventStoreError.from(error)
         }
-    }
-
-    static let staffGroups = ["newsroom_reporter", "newsroom_editor", "newsroom_chief"]
-
-    private func execute(formatted query: PostgresQuery, on connection: PostgresConnection) async throws {
-        let select = PostgresQuery(unsafeSQL: "SELECT " + query.sql, binds: query.binds)
-        var statement = ""
-        for try await text in try await connection.query(select, logger: logger).decode(String.self) { statement = text }
-        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
     }
 }
 

@@ -263,6 +263,10 @@ struct StaffTests {
         let add = StaffCommand.add(login: "yudono", displayName: "Yudono", role: .editor)
         #expect(throws: RuleViolation.self) { try StaffDecider.decide(add, state: Roster(), context: Actor(login: "rina", role: .reporter)) }
         #expect(try StaffDecider.decide(add, state: Roster(), context: Actor(login: "root", role: .administrator)).count == 1)
+        #expect(try StaffDecider.decide(add, state: Roster(), context: Actor(login: "chief", role: .chief)).count == 1)
+        #expect(throws: RuleViolation(.notAllowed, "Only a chief editor or the administrator can change staff; sari is an editor.")) {
+            try StaffDecider.decide(add, state: Roster(), context: Actor(login: "sari", role: .editor))
+        }
         for bad in ["Robert'); DROP", "pg_admin", "", "1abc", String(repeating: "a", count: 64)] {
             #expect(throws: RuleViolation.self) { try StaffDecider.decide(.add(login: bad, displayName: "x", role: .reporter), state: Roster(), context: Actor(login: "root", role: .administrator)) }
         }

@@ -27,7 +27,7 @@ public struct TempoImporter: Sendable {
             // Refuse before drafting anything, rather than leave a half-imported draft behind.
             let (actor, _) = try await newsroom.currentActor()
             guard actor.role?.isEditor == true else {
-                throw RuleViolation(.notAllowed, "Importing and publishing takes an editor or chief editor; \(actor.login) is \(actor.role.map { "a \($0.rawValue)" } ?? "not on the staff"). Run it with --user EDITOR, or add --draft-only.")
+                throw RuleViolation(.notAllowed, "Importing and publishing takes an editor or chief editor; \(actor.login) is \(actor.role.map(\.withArticle) ?? "not on the staff"). Run it with --user EDITOR, or add --draft-only.")
             }
         }
         let fields = ArticleFields(headline: page.headline, body: page.body, dateline: page.dateline, language: "id")
