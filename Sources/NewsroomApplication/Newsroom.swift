@@ -206,8 +206,25 @@ public struct Newsroom: Sendable {
             }
         }
         // Taking a slug writes the slug's stream, not the article's: what was loaded still holds.
-        return try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
-                                        commandID: commandID, expectedVersion: expectedVersion, context: context, loaded: loaded)
+        do {
+            return try await handler.handle(ArticleDecider.self, command: command, stream: Self.articleStream(id), streamType: "article",
+                                            commandID: commandID, expectedVersion: expectedVersion, context: context, loaded: loaded)
+        } catch let error as EventStoreError where error.code == .conflict && error.conflict?.streamID == Self.articleStream(id) {
+            throw Self.articleConflict(error, article: loaded.0, id: id)
+        }
+    }
+
+    /// A conflict on an article, told by the names a person knows it by (its headline and slug)
+    /// rather than the log's stream id.
+    static func articleConflict(_ error: EventStoreError, article: Article, id: ArticleID) -> EventStoreError {
+        guard let conflict = error.conflict else { return error }
+        let name = article.slug.map { "\"\(article.headline)\" (\($0))" } ?? "\"\(article.headline)\""
+        var text = "\(name) was changed"
+        if let actor = conflict.lastActor { text += " by \(actor)" }
+        if let at = conflict.lastRecordedAt { text += " at \(Instant.format(at))" }
+        text += "; you expected version \(conflict.expectedVersion.map(String.init) ?? "none"), it is \(conflict.actualVersion)."
+        text += " Look at `newsroom history \(article.slug ?? id.description)` and retry with --expect-version \(conflict.actualVersion)."
+        return EventStoreError(.conflict, text, conflict: conflict)
     }
 
     /// The article as it stood at `asOf` (now when nil), folded from its events.

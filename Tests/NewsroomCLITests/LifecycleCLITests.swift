@@ -98,6 +98,11 @@ struct LifecycleCLITests {
         #expect(stale.status == 75)
         #expect(stale.stderr.contains("you expected version \(version), it is \(version + 1)"))
         #expect(stale.stderr.contains("by \(desk.editor)"))
+        // ...named as people know the article (headline and slug), not by the log's stream id.
+        let slug = try #require(try await desk.show(id)["slug"] as? String)
+        #expect(stale.stderr.contains("\"Putin Siap Penuhi Undangan Kim Jong Un\" (\(slug)) was changed"), "\(stale.stderr)")
+        #expect(stale.stderr.contains("`newsroom history \(slug)`"))
+        #expect(!stale.stderr.contains("article-"))
 
         // Unknown articles, bad ids, bad flags.
         #expect(try await cli.run(["show", "no-such-article"]).status == 66)
