@@ -20,6 +20,12 @@ public struct ReadAPI: Sendable {
     /// while they fetch a fresh one.
     static let cacheControl = "public, max-age=60, stale-while-revalidate=600"
 
+    /// SQLSTATEs that mean the database cannot serve now (a lost connection, a shutdown, too
+    /// many connections), so a client should come back later: 503, not 500.
+    static func isUnavailability(_ sqlState: String) -> Bool {
+        sqlState.hasPrefix("08") || sqlState.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(sqlState)
+    }
+
     /// Every route, in one place: the router registers these, and a test holds them against the
     /// OpenAPI document.
     public enum Route: String, CaseIterable, Sendable {
@@ -61,7 +67,7 @@ public struct ReadAPI: Sendable {
     func article(_ request: Request, slug: String) async throws -> Response {
         switch try await readModels.published(slug: slug) {
         case .notFound:
-            throw APIError(.notFound, "No published article has the slug \"\(slug)\".")
+            throw APIError(.notFound, "No published article has the slug \"\(slug.prefix(120))\".")
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
         case .found(let article):
@@ -95,9 +101,16 @@ public struct ReadAPI: Sendable {
             }
             cursor = decoded
         }
+        // A NUL cannot reach PostgreSQL as text: say so here, not as a database failure.
+        let section = query["section"].map(String.init)
+        if let section, section.utf8.contains(0) || section.count > 100 {
+            throw APIError(.badRequest, "section must be a section's name (up to 100 characters, no NUL) such as Internasional, not \"\(section.prefix(80))\".")
+        }
         let language = query["language"].map(String.init)
-        if let language, language.isEmpty || language.count > 35 { throw APIError(.badRequest, "language must be a BCP 47 tag such as id or en.") }
-        let articles = try await readModels.publishedList(section: query["section"].map(String.init), language: language, limit: limit, after: cursor)
+        if let language, language.isEmpty || language.count > 35 || language.utf8.contains(0) {
+            throw APIError(.badRequest, "language must be a BCP 47 tag such as id or en, not \"\(language.prefix(40))\".")
+        }
+        let articles = try await readModels.publishedList(section: section, language: language, limit: limit, after: cursor)
         var items: [Any] = []
         for article in articles { items.append(try JSONSerialization.jsonObject(with: Data(article.ninjs.utf8))) }
         var body: [String: Any] = ["items": items]
@@ -110,7 +123,7 @@ public struct ReadAPI: Sendable {
     func related(slug: String) async throws -> Response {
         switch try await readModels.published(slug: slug) {
         case .notFound:
-            throw APIError(.notFound, "No published article has the slug \"\(slug)\".")
+            throw APIError(.notFound, "No published article has the slug \"\(slug.prefix(120))\".")
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)/related"])
         case .found(let article):
@@ -192,8 +205,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             return ReadAPI.json(["error": error.body ?? "\(error.status.reasonPhrase)"], status: error.status)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
-            let unavailable = error is PSQLError || (error as? EventStoreError)?.code == .databaseUnavailable
+            // PSQLError's description hides everything; its SQLSTATE and the server's message
+            // say what went wrong without the query's parameters (a bearer secret among them).
+            let psql = error as? PSQLError
+            let detail = psql.map { "\($0.code)" + ($0.serverInfo.map { " \($0[.sqlState] ?? "") \($0[.message] ?? "")" } ?? "") } ?? "\(error)"
+            context.logger.error("request failed", metadata: ["error": "\(detail)"])
+            // A server that answered with an error of its own is up: that is a fault here, not an outage.
+            let unavailable = psql.map { $0.serverInfo?[.sqlState].map(ReadAPI.isUnavailability) ?? true } ?? false
+                || (error as? EventStoreError)?.code == .databaseUnavailable
             return ReadAPI.json(["error": unavailable ? "The database is unavailable; try again shortly." : "Internal error."],
                                 status: unavailable ? .serviceUnavailable : .internalServerError)
         }

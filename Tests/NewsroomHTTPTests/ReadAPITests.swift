@@ -4,7 +4,7 @@ import HummingbirdTesting
 import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
-import NewsroomHTTP
+@testable import NewsroomHTTP
 import NewsroomProjections
 import NewsroomTestSupport
 import PostgresNIO
@@ -171,13 +171,23 @@ struct ReadAPITests {
             }
             #expect(seen.count == 3)
             #expect(Set(seen).count == 3)
-            for bad in ["/articles?limit=abc", "/articles?limit=0", "/articles?limit=1000", "/articles?cursor=garbage"] {
+            // A NUL would reach PostgreSQL as text it cannot take: that is the request's fault (400),
+            // not the database being down (it was answered 503).
+            for bad in ["/articles?limit=abc", "/articles?limit=0", "/articles?limit=1000", "/articles?cursor=garbage",
+                        "/articles?section=%00", "/articles?section=Inter%00nasional", "/articles?language=%00",
+                        "/articles?section=\(String(repeating: "a", count: 101))"] {
                 try await client.execute(uri: bad, method: .get) { response in
                     #expect(response.status == .badRequest, "\(bad)")
                     #expect(String(buffer: response.body).contains("\"error\""))
                 }
             }
         }
+    }
+
+    @Test("a database that answers with an error is a fault (500); one that cannot answer is unavailable (503)")
+    func unavailabilityStates() {
+        for state in ["08006", "08001", "57P01", "57P03", "53300"] { #expect(ReadAPI.isUnavailability(state), "\(state)") }
+        for state in ["22021", "42501", "42P01", "XX000", "40001"] { #expect(!ReadAPI.isUnavailability(state), "\(state)") }
     }
 
     @Test("related articles and the editor's pick; health; every route is in the OpenAPI document")
