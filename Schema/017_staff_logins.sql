@@ -77,7 +77,12 @@ BEGIN
     END IF;
     PERFORM staff_login_check(p_login, p_password IS NOT NULL);
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login) THEN
-        EXECUTE format('CREATE ROLE %I LOGIN', p_login);
+        BEGIN
+            EXECUTE format('CREATE ROLE %I LOGIN', p_login);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            -- Another chief created it in the meantime: check it as one that existed.
+            PERFORM staff_login_check(p_login, p_password IS NOT NULL);
+        END;
     END IF;
     FOREACH v_group IN ARRAY ARRAY['newsroom_reporter', 'newsroom_editor', 'newsroom_chief'] LOOP
         IF v_group <> p_group AND staff_login_in_group(p_login, v_group) THEN

@@ -51,6 +51,17 @@ struct StaffCLITests {
         let listed = try await cli.run(["staff", "list", "--json"], as: desk.reporter)
         let members = try #require(listed.json as? [[String: Any]])
         #expect(members.first { $0["login"] as? String == kiki }?["role"] as? String == "reporter")
+
+        // The same person hired four times at once: one login, one member, every call content.
+        let lina = "lina_\(kiki)"
+        let statuses = try await withThrowingTaskGroup(of: CLIRunner.Output.self) { group in
+            for _ in 0..<4 { group.addTask { try await cli.run(["staff", "add", lina, "--role", "reporter"], as: desk.chief) } }
+            return try await group.reduce(into: [CLIRunner.Output]()) { $0.append($1) }
+        }
+        #expect(statuses.allSatisfy { $0.status == 0 }, "\(statuses.map(\.stderr))")
+        #expect(try await Self.groups(of: lina, in: desk) == ["newsroom_reporter"])
+        let history = try await cli.run(["staff", "list", "--json"], as: desk.chief)
+        #expect((history.json as? [[String: Any]] ?? []).filter { $0["login"] as? String == lina }.count == 1)
     }
 
     @Test("a chief cannot take over a role that is not newsroom's, nor set an existing login's password; nothing is changed")
