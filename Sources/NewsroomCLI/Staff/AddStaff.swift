@@ -10,7 +10,7 @@ struct AddStaff: AsyncParsableCommand {
     @Argument(help: "Login name: lowercase letters, digits and _, e.g. yudono_yanuar.") var login: String
     @Option(help: "reporter, editor or chief.") var role: StaffRole
     @Option(help: "Full name as it appears on bylines, e.g. \"Yudono Yanuar\".") var name: String?
-    @Option(help: "Password for the login (not needed on the local database, which trusts local users).") var password: String?
+    @Option(help: "Password for the login (not needed on the local database, which trusts local users). A chief can give one to a new login only; the administrator to any.") var password: String?
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var write: WriteOptions
 
