@@ -219,12 +219,9 @@ public struct Newsroom: Sendable {
     static func articleConflict(_ error: EventStoreError, article: Article, id: ArticleID) -> EventStoreError {
         guard let conflict = error.conflict else { return error }
         let name = article.slug.map { "\"\(article.headline)\" (\($0))" } ?? "\"\(article.headline)\""
-        var text = "\(name) was changed"
-        if let actor = conflict.lastActor { text += " by \(actor)" }
-        if let at = conflict.lastRecordedAt { text += " at \(Instant.format(at))" }
-        text += "; you expected version \(conflict.expectedVersion.map(String.init) ?? "none"), it is \(conflict.actualVersion)."
-        text += " Look at `newsroom history \(article.slug ?? id.description)` and retry with --expect-version \(conflict.actualVersion)."
-        return EventStoreError(.conflict, text, conflict: conflict)
+        return EventStoreError(.conflict, conflict.message(naming: name)
+                               + " Look at `newsroom history \(article.slug ?? id.description)` and retry with --expect-version \(conflict.actualVersion).",
+                               conflict: conflict)
     }
 
     /// The article as it stood at `asOf` (now when nil), folded from its events.

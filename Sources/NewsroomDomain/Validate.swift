@@ -1,6 +1,9 @@
 /// Input checks shared by the deciders. Limits keep one article from swallowing the database and
 /// keep out what PostgreSQL's jsonb cannot store (NUL).
 public enum Validate {
+    /// The longest section name an article may have; readers filtering by section are held to it too.
+    public static let maximumSectionLength = 100
+
     static func text(_ value: String, _ name: String, max: Int, required: Bool) throws(RuleViolation) {
         if required && value.trimmed.isEmpty {
             throw RuleViolation(.invalidInput, "The \(name) cannot be empty.")
@@ -20,7 +23,7 @@ public enum Validate {
         try text(fields.body ?? "", "body", max: 500_000, required: false)
         try text(fields.summary ?? "", "summary", max: 2000, required: false)
         try text(fields.dateline ?? "", "dateline", max: 200, required: false)
-        try text(fields.section ?? "", "section", max: 100, required: false)
+        try text(fields.section ?? "", "section", max: maximumSectionLength, required: false)
         if let language = fields.language { try self.language(language) }
         if let tags = fields.tags {
             guard tags.count <= 50 else { throw RuleViolation(.invalidInput, "\(tags.count) tags is too many; the limit is 50.") }

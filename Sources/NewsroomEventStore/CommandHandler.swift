@@ -63,10 +63,11 @@ public struct CommandHandler: Sendable {
             }
             preloaded = nil
             if let expectedVersion, expectedVersion != version {
-                let conflict = try await store.readStream(stream).last
-                throw EventStoreError(.conflict, "\(stream) was changed\(conflict.map { " by \($0.actor) at \(Instant.format($0.recordedAt))" } ?? ""); you expected version \(expectedVersion), it is \(version). Look at `newsroom history` and retry with --expect-version \(version).",
-                                      conflict: StreamConflict(streamID: stream, expectedVersion: expectedVersion, actualVersion: version,
-                                                               lastActor: conflict?.actor, lastRecordedAt: conflict?.recordedAt))
+                let last = try await store.readStream(stream).last
+                let conflict = StreamConflict(streamID: stream, expectedVersion: expectedVersion, actualVersion: version,
+                                              lastActor: last?.actor, lastRecordedAt: last?.recordedAt)
+                throw EventStoreError(.conflict, conflict.message(naming: stream.rawValue) + " Look at `newsroom history` and retry with --expect-version \(version).",
+                                      conflict: conflict)
             }
             let events: [D.Event]
             do {

@@ -47,12 +47,21 @@ public struct StreamConflict: Sendable, Hashable {
     public var actualVersion: Int
     public var lastActor: String?
     public var lastRecordedAt: Date?
+
+    /// The conflict as a sentence about `name` (a stream id, or what a person calls the stream):
+    /// who changed it and when, and the version expected against the one found.
+    public func message(naming name: String) -> String {
+        var text = "\(name) was changed"
+        if let lastActor { text += " by \(lastActor)" }
+        if let lastRecordedAt { text += " at \(Instant.format(lastRecordedAt))" }
+        return text + "; you expected version \(expectedVersion.map(String.init) ?? "none"), it is \(actualVersion)."
+    }
 }
 
 extension EventStoreError {
     /// Translates what PostgreSQL said into the store's vocabulary. Our own SQLSTATEs (NR...) come
     /// from Schema/ (NR001-NR005 from the log's functions, NR006 from Schema/017's staff logins).
-    static func from(_ error: any Error, stream: StreamID? = nil, expected: Int? = nil) -> any Error {
+    public static func from(_ error: any Error, stream: StreamID? = nil, expected: Int? = nil) -> any Error {
         guard let psql = error as? PSQLError else { return error }
         guard let info = psql.serverInfo, let state = info[.sqlState] else {
             switch psql.code {
@@ -65,6 +74,12 @@ extension EventStoreError {
             }
         }
         return fromServer(state: state, message: info[.message], detail: info[.detail], stream: stream, expected: expected)
+    }
+
+    /// SQLSTATEs that mean the database cannot serve now (a lost connection, a shutdown, too many
+    /// connections or no resources), so the caller should come back later.
+    public static func meansUnavailable(_ sqlState: String) -> Bool {
+        sqlState.hasPrefix("08") || sqlState.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 
     /// What the server reported (its SQLSTATE, message and detail), whichever client received it.
@@ -81,11 +96,7 @@ extension EventStoreError {
             let at = (detail?["lastRecordedAt"] as? String).flatMap(Instant.parse)
             let conflict = StreamConflict(streamID: stream ?? StreamID("?"), expectedVersion: expected,
                                           actualVersion: actual, lastActor: actor, lastRecordedAt: at)
-            var text = "\(stream?.rawValue ?? "the stream") was changed"
-            if let actor { text += " by \(actor)" }
-            if let at { text += " at \(ISO8601DateFormatter().string(from: at))" }
-            text += "; you expected version \(expected.map(String.init) ?? "none"), it is \(actual)."
-            return EventStoreError(.conflict, text, conflict: conflict)
+            return EventStoreError(.conflict, conflict.message(naming: stream?.rawValue ?? "the stream"), conflict: conflict)
         case "NR002":
             return EventStoreError(.commandReused, "\(message). Use a new --command-id for a different command, or resend the original command unchanged.")
         case "NR005":
@@ -98,7 +109,10 @@ extension EventStoreError {
             return EventStoreError(.notPermitted, "\(message). Nothing was changed.")
         case "42501":
             return EventStoreError(.notPermitted, "Permission denied: \(message). Ask an administrator to add you as staff (`newsroom staff add`).")
-        case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004":
+        case "42883":
+            // A function newsroom calls is missing: the schema predates this newsroom.
+            return EventStoreError(.migration, "\(message). This database's schema is older than this newsroom: ask the administrator to run `newsroom db migrate`.")
+        case _ where meansUnavailable(state):
             return EventStoreError(.databaseUnavailable, "The database is unavailable: \(message)")
         default:
             return EventStoreError(.server, "\(message) (SQLSTATE \(state))")

@@ -42,8 +42,6 @@ extension EventStore {
             _ = try await withConnection { connection in
                 try await connection.query(query, logger: logger).collect()
             }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42883" {
-            throw EventStoreError(.migration, "This database's schema predates staff management by chief editors (`staff_login_grant` is missing). Ask the administrator to run `newsroom db migrate`; until then only the administrator can change staff.")
         } catch {
             throw EventStoreError.from(error)
         }

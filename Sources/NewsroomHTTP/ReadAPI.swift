@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
 import Logging
+import NewsroomDomain
 import NewsroomEventStore
 import NewsroomProjections
-import PostgresNIO
 
 /// The public read API: published articles as ninjs. Thin: parse the request, ask the read
 /// models, format the answer.
@@ -19,12 +19,6 @@ public struct ReadAPI: Sendable {
     /// News changes by the minute: caches may serve a copy for a minute and keep serving it for ten
     /// while they fetch a fresh one.
     static let cacheControl = "public, max-age=60, stale-while-revalidate=600"
-
-    /// SQLSTATEs that mean the database cannot serve now (a lost connection, a shutdown, too
-    /// many connections), so a client should come back later: 503, not 500.
-    static func isUnavailability(_ sqlState: String) -> Bool {
-        sqlState.hasPrefix("08") || sqlState.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(sqlState)
-    }
 
     /// Every route, in one place: the router registers these, and a test holds them against the
     /// OpenAPI document.
@@ -103,8 +97,8 @@ public struct ReadAPI: Sendable {
         }
         // A NUL cannot reach PostgreSQL as text: say so here, not as a database failure.
         let section = query["section"].map(String.init)
-        if let section, section.utf8.contains(0) || section.count > 100 {
-            throw APIError(.badRequest, "section must be a section's name (up to 100 characters, no NUL) such as Internasional, not \"\(section.prefix(80))\".")
+        if let section, section.utf8.contains(0) || section.count > Validate.maximumSectionLength {
+            throw APIError(.badRequest, "section must be a section's name (up to \(Validate.maximumSectionLength) characters, no NUL) such as Internasional, not \"\(section.prefix(80))\".")
         }
         let language = query["language"].map(String.init)
         if let language, language.isEmpty || language.count > 35 || language.utf8.contains(0) {
@@ -205,14 +199,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             return ReadAPI.json(["error": error.body ?? "\(error.status.reasonPhrase)"], status: error.status)
         } catch {
-            // PSQLError's description hides everything; its SQLSTATE and the server's message
-            // say what went wrong without the query's parameters (a bearer secret among them).
-            let psql = error as? PSQLError
-            let detail = psql.map { "\($0.code)" + ($0.serverInfo.map { " \($0[.sqlState] ?? "") \($0[.message] ?? "")" } ?? "") } ?? "\(error)"
-            context.logger.error("request failed", metadata: ["error": "\(detail)"])
-            // A server that answered with an error of its own is up: that is a fault here, not an outage.
-            let unavailable = psql.map { $0.serverInfo?[.sqlState].map(ReadAPI.isUnavailability) ?? true } ?? false
-                || (error as? EventStoreError)?.code == .databaseUnavailable
+            // In the store's terms: PSQLError's own description hides everything, and these say
+            // what the server answered without the query's parameters (a bearer secret among them).
+            // A server that answered with an error of its own is up: a fault here, not an outage.
+            let known = EventStoreError.from(error)
+            context.logger.error("request failed", metadata: ["error": "\(known)"])
+            let unavailable = (known as? EventStoreError)?.code == .databaseUnavailable
             return ReadAPI.json(["error": unavailable ? "The database is unavailable; try again shortly." : "Internal error."],
                                 status: unavailable ? .serviceUnavailable : .internalServerError)
         }

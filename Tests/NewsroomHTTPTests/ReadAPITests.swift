@@ -4,7 +4,7 @@ import HummingbirdTesting
 import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
-@testable import NewsroomHTTP
+import NewsroomHTTP
 import NewsroomProjections
 import NewsroomTestSupport
 import PostgresNIO
@@ -186,8 +186,8 @@ struct ReadAPITests {
 
     @Test("a database that answers with an error is a fault (500); one that cannot answer is unavailable (503)")
     func unavailabilityStates() {
-        for state in ["08006", "08001", "57P01", "57P03", "53300"] { #expect(ReadAPI.isUnavailability(state), "\(state)") }
-        for state in ["22021", "42501", "42P01", "XX000", "40001"] { #expect(!ReadAPI.isUnavailability(state), "\(state)") }
+        for state in ["08006", "08001", "57P01", "57P03", "53300"] { #expect(EventStoreError.meansUnavailable(state), "\(state)") }
+        for state in ["22021", "42501", "42P01", "XX000", "40001"] { #expect(!EventStoreError.meansUnavailable(state), "\(state)") }
     }
 
     @Test("related articles and the editor's pick; health; every route is in the OpenAPI document")
