@@ -102,7 +102,7 @@ public enum ArticleDecider: Decider {
                 let known = article.images.map(\.mediaID).joined(separator: ", ")
                 throw RuleViolation(.notFound, "The article has no image \(mediaID) (it has: \(known.isEmpty ? "none" : known)). Attach one with `newsroom attach-image`.")
             }
-            try Validate.text(caption, "caption", max: 2000, required: true)
+            try Validate.text(caption, "caption", max: 2000, required: true, lines: .many)
             try Validate.text(credit, "credit line", max: 300, required: true)
             return [.captionAttached(.init(mediaID: mediaID, caption: caption, credit: credit))]
 
@@ -128,7 +128,7 @@ public enum ArticleDecider: Decider {
                 throw RuleViolation(.wrongState, "\"\(article.headline)\" is \(status.rawValue); changes can be requested on a submitted, approved or scheduled article.")
             }
             try requireResponsibleEditor(isResponsibleEditor, article, actor, "request changes")
-            try Validate.text(note, "note", max: 4000, required: true)
+            try Validate.text(note, "note", max: 4000, required: true, lines: .many)
             return [.changesRequested(.init(note: note))]
 
         case .approve:
@@ -161,7 +161,7 @@ public enum ArticleDecider: Decider {
                 throw RuleViolation(.wrongState, "\"\(article.headline)\" is \(status.rawValue), not published: change it with `newsroom edit`; corrections are for published articles.")
             }
             try requireResponsibleEditor(isResponsibleEditor, article, actor, "correct")
-            try Validate.text(note, "correction note", max: 4000, required: true)
+            try Validate.text(note, "correction note", max: 4000, required: true, lines: .many)
             try Validate.fields(changes)
             if let headline = changes.headline, headline.trimmed.isEmpty {
                 throw RuleViolation(.invalidInput, "The headline cannot be empty.")
@@ -176,7 +176,7 @@ public enum ArticleDecider: Decider {
                 throw RuleViolation(.wrongState, "\"\(article.headline)\" is \(status.rawValue), not published. To drop an unpublished article use `newsroom spike`.")
             }
             try requireResponsibleEditor(isResponsibleEditor, article, actor, "unpublish")
-            try Validate.text(reason, "reason", max: 4000, required: true)
+            try Validate.text(reason, "reason", max: 4000, required: true, lines: .many)
             return [.unpublished(.init(reason: reason))]
 
         case .spike(let reason):
@@ -184,7 +184,7 @@ public enum ArticleDecider: Decider {
                 throw RuleViolation(.wrongState, "\"\(article.headline)\" is \(status.rawValue); a published or scheduled article is taken down with `newsroom unpublish --reason`.")
             }
             try requireContentAccess(article, actor, status, "spike")
-            try Validate.text(reason ?? "", "reason", max: 4000, required: false)
+            try Validate.text(reason ?? "", "reason", max: 4000, required: false, lines: .many)
             return [.spiked(.init(reason: reason ?? "spiked"))]
 
         case .relate(let reference), .pick(let reference):

@@ -70,6 +70,7 @@ public enum StaffDecider: Decider {
         switch command {
         case .add(let login, let displayName, let role):
             try validateLogin(login)
+            try Validate.text(displayName, "display name", max: 200, required: false)
             if let existing = state.members[login] {
                 if existing.role == role { return [] }
                 throw RuleViolation(.alreadyExists, "\(login) is already on the staff as \(existing.role.rawValue). To change the role use `newsroom staff role \(login) \(role.rawValue)`.")

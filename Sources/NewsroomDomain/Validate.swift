@@ -1,27 +1,85 @@
 /// Input checks shared by the deciders. Limits keep one article from swallowing the database and
-/// keep out what PostgreSQL's jsonb cannot store (NUL).
+/// keep out what PostgreSQL's jsonb cannot store (NUL). Control characters are kept out too:
+/// `newsroom show`, `history` and `audit` print fields to an editor's terminal, where an escape
+/// sequence in a headline could rewrite what they see; and a headline, a name or a label is one
+/// line wherever it is shown.
 public enum Validate {
     /// The longest section name an article may have; readers filtering by section are held to it too.
     public static let maximumSectionLength = 100
 
-    static func text(_ value: String, _ name: String, max: Int, required: Bool) throws(RuleViolation) {
+    /// Whether a field may break lines: a body, a summary, a caption or a note may; a headline, a
+    /// name or a label may not.
+    enum Lines { case one, many }
+
+    static func text(_ value: String, _ name: String, max: Int, required: Bool, lines: Lines = .one) throws(RuleViolation) {
         if required && value.trimmed.isEmpty {
             throw RuleViolation(.invalidInput, "The \(name) cannot be empty.")
         }
-        // Byte checks first: NUL is the byte 0 in UTF-8, and a string has no more characters than
-        // bytes, so most text never has its characters counted (an article body: 3-8 KB).
-        if value.utf8.contains(0) {
-            throw RuleViolation(.invalidInput, "The \(name) contains a NUL character, which cannot be stored. Remove it and try again.")
+        if let (character, offset) = forbiddenCharacter(in: value, lines: lines) {
+            throw RuleViolation(.invalidInput, refusal(of: character, at: offset, in: value, name))
         }
+        // A string has no more characters than bytes, so most text never has its characters
+        // counted (an article body: 3-8 KB).
         if value.utf8.count > max, value.count > max {
             throw RuleViolation(.invalidInput, "The \(name) is \(value.count) characters long; the limit is \(max).")
         }
     }
 
+    /// The first character `value` may not hold, and the UTF-8 offset where it starts: a control
+    /// character (U+0000-001F, U+007F, U+0080-009F), but for a tab, a line feed or a carriage
+    /// return where lines may break; and where they may not, the Unicode line and paragraph
+    /// separators (U+2028, U+2029). One pass over the bytes, with no decoding: a C1 control is
+    /// 0xC2 then 0x80-0x9F, a separator 0xE2 0x80 then 0xA8 or 0xA9, and a lead byte is never
+    /// mistaken for a continuation.
+    static func forbiddenCharacter(in value: String, lines: Lines) -> (Unicode.Scalar, Int)? {
+        var before1: UInt8 = 0, before2: UInt8 = 0
+        for (offset, byte) in value.utf8.enumerated() {
+            defer { before2 = before1; before1 = byte }
+            switch byte {
+            case 0x09, 0x0A, 0x0D:
+                if lines == .one { return (Unicode.Scalar(byte), offset) }
+            case 0x00..<0x20, 0x7F:
+                return (Unicode.Scalar(byte), offset)
+            case 0x80...0x9F where before1 == 0xC2:
+                return (Unicode.Scalar(byte), offset - 1)
+            case 0xA8...0xA9 where lines == .one && before1 == 0x80 && before2 == 0xE2:
+                return (Unicode.Scalar(0x2028 + UInt32(byte - 0xA8))!, offset - 2)
+            default:
+                break
+            }
+        }
+        return nil
+    }
+
+    /// What was wrong, where, and what to do, for `character` at UTF-8 `offset` in `value`.
+    static func refusal(of character: Unicode.Scalar, at offset: Int, in value: String, _ name: String) -> String {
+        let hex = String(character.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: Swift.max(0, 4 - hex.count)) + hex
+        let position = value.unicodeScalars.distance(from: value.startIndex, to: value.utf8.index(value.startIndex, offsetBy: offset)) + 1
+        let place = "at character \(position)"
+        switch character.value {
+        case 0x00:
+            return "The \(name) contains a NUL character (\(place)), which cannot be stored. Remove it and try again."
+        case 0x09:
+            return "The \(name) contains a tab (\(place)) and must be one line of text. Replace the tab with a space and try again."
+        case 0x0A, 0x0D, 0x2028, 0x2029:
+            let what = switch character.value {
+            case 0x0A: "a line break"
+            case 0x0D: "a carriage return"
+            case 0x2028: "a line separator (\(code))"
+            default: "a paragraph separator (\(code))"
+            }
+            return "The \(name) contains \(what) (\(place)) and must be one line of text. Put it on one line and try again."
+        default:
+            let what = character.value == 0x1B ? "an escape character (\(code))" : "the control character \(code)"
+            return "The \(name) contains \(what) (\(place)), which newsroom does not store: on a terminal it would be acted on, not shown. Remove it and try again."
+        }
+    }
+
     static func fields(_ fields: ArticleFields) throws(RuleViolation) {
         try text(fields.headline ?? "", "headline", max: 300, required: false)
-        try text(fields.body ?? "", "body", max: 500_000, required: false)
-        try text(fields.summary ?? "", "summary", max: 2000, required: false)
+        try text(fields.body ?? "", "body", max: 500_000, required: false, lines: .many)
+        try text(fields.summary ?? "", "summary", max: 2000, required: false, lines: .many)
         try text(fields.dateline ?? "", "dateline", max: 200, required: false)
         try text(fields.section ?? "", "section", max: maximumSectionLength, required: false)
         if let language = fields.language { try self.language(language) }

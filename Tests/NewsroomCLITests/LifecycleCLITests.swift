@@ -159,8 +159,28 @@ struct LifecycleCLITests {
         let invalid = try await cli.run(["edit", id, "--body-file", latin1.path], as: desk.reporter)
         #expect(invalid.status == 64)
         #expect(invalid.stderr.contains("not valid UTF-8"))
+        // A terminal escape in a headline would act on every editor's screen that shows it; a tab
+        // or a line break would split a one-line field.
+        let escape = try await cli.run(["edit", id, "--headline", "Judul \u{1B}]0;diretas\u{7}"], as: desk.reporter)
+        #expect(escape.status == 65)
+        #expect(escape.stderr.contains("The headline contains an escape character (U+001B) (at character 7)"), "\(escape.stderr)")
+        let tab = try await cli.run(["edit", id, "--headline", "Judul\tbaru", "--summary", "Baris satu\nbaris dua"], as: desk.reporter)
+        #expect(tab.status == 65)
+        #expect(tab.stderr.contains("Replace the tab with a space"), "\(tab.stderr)")
+        let lines = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID()).txt")
+        try "Paragraf satu.\r\n\r\n\tParagraf dua.\n".write(to: lines, atomically: true, encoding: .utf8)
+        let bodyLines = try await cli.run(["edit", id, "--body-file", lines.path], as: desk.reporter)
+        #expect(bodyLines.status == 0, "\(bodyLines.stderr)")
+        #expect(try await desk.show(id)["body"] as? String == "Paragraf satu.\r\n\r\n\tParagraf dua.\n")
+        let bell = FileManager.default.temporaryDirectory.appendingPathComponent("bell-\(UUID()).txt")
+        try "Paragraf satu.\u{7}".write(to: bell, atomically: true, encoding: .utf8)
+        let bellBody = try await cli.run(["edit", id, "--body-file", bell.path], as: desk.reporter)
+        #expect(bellBody.status == 65)
+        #expect(bellBody.stderr.contains("The body contains the control character U+0007 (at character 15)"), "\(bellBody.stderr)")
+        #expect(try await cli.run(["edit", id, "--body", nasty], as: desk.reporter).status == 0)
         let unchanged = try await desk.show(id)
         #expect(unchanged["body"] as? String == nasty)
+        #expect(unchanged["headline"] as? String == nasty)
     }
 
     @Test("a resent command id changes nothing; reusing it for another command is refused")

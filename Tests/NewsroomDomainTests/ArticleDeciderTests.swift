@@ -61,6 +61,35 @@ struct DraftingTests {
         #expect(s.when(.edit(ArticleFields(language: "en-GB")), by: "rina").events?.count == 1)
     }
 
+    @Test("control characters are refused, saying which and where; line breaks only where text has lines")
+    func controlCharacters() throws {
+        let s = Scenario.drafted
+        func refusal(_ fields: ArticleFields) -> String? { s.when(.edit(fields), by: "rina").violation?.message }
+        // A headline, a section, a tag or a dateline is one line.
+        #expect(refusal(ArticleFields(headline: "Putin\tdan Kim")) == "The headline contains a tab (at character 6) and must be one line of text. Replace the tab with a space and try again.")
+        #expect(refusal(ArticleFields(headline: "Putin\ndan Kim"))?.contains("contains a line break (at character 6) and must be one line") == true)
+        #expect(refusal(ArticleFields(headline: "Putin dan Kim\r"))?.contains("a carriage return (at character 14)") == true)
+        #expect(refusal(ArticleFields(section: "Dunia\u{2028}Asia"))?.contains("The section contains a line separator (U+2028) (at character 6)") == true)
+        #expect(refusal(ArticleFields(dateline: "Jakarta\u{2029}"))?.contains("The dateline contains a paragraph separator (U+2029) (at character 8)") == true)
+        #expect(refusal(ArticleFields(tags: ["Rusia", "Korea\nUtara"]))?.contains("The tag contains a line break") == true)
+        // An escape sequence would act on the terminal of whoever runs `newsroom show`.
+        #expect(refusal(ArticleFields(headline: "é \u{1B}[2J Judul")) == "The headline contains an escape character (U+001B) (at character 3), which newsroom does not store: on a terminal it would be acted on, not shown. Remove it and try again.")
+        // Positions count Unicode scalars: é and 😀 are one each.
+        #expect(refusal(ArticleFields(body: "é😀\u{7}"))?.contains("the control character U+0007 (at character 3)") == true)
+        #expect(refusal(ArticleFields(body: "a\u{7F}"))?.contains("U+007F (at character 2)") == true)
+        #expect(refusal(ArticleFields(summary: "C1 \u{85} here"))?.contains("The summary contains the control character U+0085 (at character 4)") == true)
+        #expect(refusal(ArticleFields(body: "x\u{9F}"))?.contains("U+009F") == true)
+        // A body or a summary keeps its lines, tabs, carriage returns and separators.
+        #expect(s.when(.edit(ArticleFields(body: "Paragraf satu.\r\n\r\nParagraf\tdua.\u{2028}", summary: "Baris\nkedua")), by: "rina").events?.count == 1)
+        // What borders the refused ranges is text: U+00A0 (0xC2 0xA0), U+00BF, "—", "“", U+2027, U+202A.
+        #expect(s.when(.edit(ArticleFields(headline: "Putin\u{A0}dan Kim \u{BF} — “kamerad” \u{2027} \u{202A}x")), by: "rina").events?.count == 1)
+        // Notes and reasons may break lines; names and credit lines may not.
+        let published = try Scenario.published
+        #expect(published.when(.correct(note: "Nama diperbaiki.\nTerima kasih.", changes: ArticleFields(headline: "Baru")), by: "chief").events?.count == 1)
+        #expect(published.when(.correct(note: "ok", changes: ArticleFields(headline: "Baru\n")), by: "chief").violation?.code == .invalidInput)
+        #expect(Scenario.drafted.when(.setByline(reporters: [BylineEntry(name: "Rina\tS")], wireSource: nil), by: "rina").violation?.message.contains("The reporter name contains a tab") == true)
+    }
+
     @Test("text with quotes, Indonesian and SQL is just text")
     func hostileTextIsText() throws {
         let text = "Saling memanggil “kamerad”; Robert'); DROP TABLE events;-- \"pelmeni\""
@@ -270,6 +299,14 @@ struct StaffTests {
         for bad in ["Robert'); DROP", "pg_admin", "", "1abc", String(repeating: "a", count: 64)] {
             #expect(throws: RuleViolation.self) { try StaffDecider.decide(.add(login: bad, displayName: "x", role: .reporter), state: Roster(), context: Actor(login: "root", role: .administrator)) }
         }
+        // A display name is printed by `staff list` and `audit`: one line, no control characters, bounded.
+        let chief = Actor(login: "chief", role: .chief)
+        #expect(throws: RuleViolation(.invalidInput, "The display name contains a line break (at character 7) and must be one line of text. Put it on one line and try again.")) {
+            try StaffDecider.decide(.add(login: "yudono", displayName: "Yudono\nYanuar", role: .editor), state: Roster(), context: chief)
+        }
+        #expect(throws: RuleViolation.self) { try StaffDecider.decide(.add(login: "yudono", displayName: "\u{1B}]0;x\u{7}", role: .editor), state: Roster(), context: chief) }
+        #expect(throws: RuleViolation.self) { try StaffDecider.decide(.add(login: "yudono", displayName: String(repeating: "y", count: 201), role: .editor), state: Roster(), context: chief) }
+        #expect(try StaffDecider.decide(.add(login: "yudono", displayName: "Yudono Yanuar — Redaktur", role: .editor), state: Roster(), context: chief).count == 1)
     }
 }
 

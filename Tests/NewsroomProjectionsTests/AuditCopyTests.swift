@@ -13,16 +13,19 @@ import Testing
 struct AuditCopyTests {
     /// Everything COPY's text format must escape, and `\N`, which unescaped would read as NULL.
     static let awkward = "Tab\there \\ and \\N, line\nbreak\r\n“kutip” 'Putin' 🗞 \"Kim\" {\"a\":1} ; DROP TABLE events; --"
+    /// The same on one line, as a headline must be (the log may still hold older headlines with
+    /// tabs: `copyTextForms` checks those are escaped).
+    static let awkwardLine = "Backslash \\ and \\N, “kutip” 'Putin' 🗞 \"Kim\" {\"a\":1} ; DROP TABLE events; --"
 
     @Test("a rebuild in COPY-sized batches gives the audit rows, text and NULLs included, that small live batches gave")
     func copiedRowsEqualInserted() async throws {
         let room = try await TestNewsroom.make()
         _ = try await room.randomHistory(articles: 40, seed: 9)
         let (reporter, editor) = (room.reporters[0], room.editors[0])
-        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: Self.awkward, body: "Isi\tdengan\\tab", summary: Self.awkward), slug: nil, commandID: UUID()).articleID }
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: Self.awkwardLine, body: "Isi\tdengan\\tab", summary: Self.awkward), slug: nil, commandID: UUID()).articleID }
         for (login, command) in [(reporter, ArticleCommand.setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil)), (editor, .assignEditor(login: editor)),
                                  (reporter, .submit), (editor, .approve), (editor, .publish(schedule: nil, embargoUntil: nil)),
-                                 (editor, .correct(note: Self.awkward, changes: ArticleFields(headline: Self.awkward + " (ralat)")))] {
+                                 (editor, .correct(note: Self.awkward, changes: ArticleFields(headline: Self.awkwardLine + " (ralat)")))] {
             _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) }
         }
         try await room.catchUpAll()  // batches of 7: the INSERT path
@@ -40,8 +43,8 @@ struct AuditCopyTests {
             let rows = try await store.client.query("SELECT headline, coalesce(details->>'note', '') FROM audit.entries WHERE article_id = \(id.uuid) ORDER BY position", logger: TestCluster.logger)
             for try await (headline, note) in rows.decode((String?, String).self) { headlines.append(headline); notes.append(note) }
             #expect(headlines.count == 7)
-            #expect(headlines.first == Self.awkward)
-            #expect(headlines.last == Self.awkward + " (ralat)")
+            #expect(headlines.first == Self.awkwardLine)
+            #expect(headlines.last == Self.awkwardLine + " (ralat)")
             #expect(notes.last == Self.awkward)
             // Staff events have no article: their article_id and headline stay NULL, not "" or "\N".
             let staff = try await store.client.query("SELECT count(*)::bigint FROM audit.entries WHERE action = 'staff-added' AND article_id IS NULL AND headline IS NULL", logger: TestCluster.logger).decode(Int64.self)

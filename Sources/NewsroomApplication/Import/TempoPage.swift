@@ -30,8 +30,7 @@ public struct TempoPage: Sendable, Equatable {
     static let noise: Set<String> = ["Iklan", "Scroll Untuk Melanjutkan", "image-gnews", "Video Pilihan"]
 
     public init(text: String) throws {
-        // Scraped pages use no-break spaces around the dateline dash; read them as plain spaces.
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\u{00A0}", with: " ").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = Self.plainLines(text).split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         guard let reporterIndex = lines.firstIndex(of: "Reporter"),
               let editorIndex = lines[reporterIndex...].firstIndex(of: "Editor") else {
@@ -101,6 +100,25 @@ public struct TempoPage: Sendable, Equatable {
             }
         }
         self.related = related
+    }
+
+    /// The page's text as plain lines. Scraped pages use no-break spaces around the dateline dash
+    /// and tabs for layout: both read as spaces. Any other control character a copied page carries
+    /// is dropped (newsroom stores none), and the Unicode line separators end lines.
+    static func plainLines(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            switch scalar.value {
+            case 0x0A where previous == "\r": continue
+            case 0x0A, 0x0D, 0x2028, 0x2029: scalars.append("\n")
+            case 0x09, 0xA0: scalars.append(" ")
+            case 0x00..<0x20, 0x7F...0x9F: continue
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 
     /// "… 13 September 2023. Sputnik/Mikhail Metzel/Kremlin via REUTERS" → caption and credit.
