@@ -25,7 +25,7 @@ func report(_ error: any Error, json: Bool) -> ExitCode {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
     } else {
-        FileHandle.standardError.write(Data("newsroom: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("newsroom: \(TerminalText.visible(message))\n".utf8))
     }
     return ExitCode(code)
 }

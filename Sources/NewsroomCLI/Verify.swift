@@ -17,14 +17,14 @@ struct Verify: AsyncParsableCommand {
                     printJSON(["intact": false, "position": broken.position, "stream": broken.streamID.rawValue,
                                "streamVersion": broken.streamVersion, "problem": broken.problem])
                 } else {
-                    print("newsroom: \(message)")
+                    printText("newsroom: \(message)")
                 }
                 throw ExitCode(Exit.tampered)
             }
             if connection.json {
                 printJSON(["intact": true, "events": report.eventsChecked, "streams": report.streamsChecked])
             } else {
-                print("log intact: \(report.eventsChecked) events in \(report.streamsChecked) streams, every hash chain verified")
+                printText("log intact: \(report.eventsChecked) events in \(report.streamsChecked) streams, every hash chain verified")
             }
         }
     }

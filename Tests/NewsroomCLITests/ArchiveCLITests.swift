@@ -49,4 +49,36 @@ struct ArchiveCLITests {
         #expect(staff.status == 77, "\(staff.stderr)")
         #expect(try await bad.cli.run(["history", article], as: bad.chief).status == 66)
     }
+
+    @Test("an archive keeps control characters the deciders refuse today; show, history, list and errors print them as visible symbols, --json exactly")
+    func controlCharactersFromAnArchive() async throws {
+        let desk = try await Newsdesk.make()
+        let article = try await desk.draft("Judul ASLI", body: "Isi berita.")
+        let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cli-escape-\(UUID().uuidString).ndjson").path
+        #expect(try await desk.cli.run(["export", "--output", archive]).status == 0)
+        // Written by another system: a headline that clears the screen and retitles the window.
+        let hostile = "Judul \u{1B}[2J\u{1B}]0;diretas\u{7}palsu\r"
+        let original = try String(contentsOfFile: archive, encoding: .utf8)
+        #expect(original.contains("Judul ASLI"))
+        let escaped = "Judul \\u001b[2J\\u001b]0;diretas\\u0007palsu\\r"
+        try original.replacingOccurrences(of: "Judul ASLI", with: escaped).write(toFile: archive, atomically: true, encoding: .utf8)
+
+        let target = try await Newsdesk.make()
+        let imported = try await target.cli.run(["import", "archive", archive])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let shown = "Judul ␛[2J␛]0;diretas␇palsu␍"
+        for arguments in [["show", article], ["history", article], ["list"], ["audit", "--article", article]] {
+            let result = try await target.cli.run(arguments, as: target.chief)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D }, "\(arguments) printed a control character")
+            if arguments[0] != "history" { #expect(result.stdout.contains(shown) || result.stdout.contains("Judul ␛[2J"), "\(arguments): \(result.stdout)") }
+        }
+        // A refusal that quotes the headline shows it the same way.
+        let refused = try await target.cli.run(["publish", article], as: target.chief)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("\"\(shown)\" is draft"), "\(refused.stderr)")
+        // --json is exact: JSON escapes the characters and a program gets them back.
+        let json = try await target.cli.run(["show", article, "--json"], as: target.chief)
+        #expect(json.object["headline"] as? String == hostile)
+    }
 }

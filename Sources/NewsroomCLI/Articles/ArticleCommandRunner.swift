@@ -60,12 +60,12 @@ func printOutcome(id: ArticleID, article: Article, result: HandledCommand<Articl
         return
     }
     if result.wasDuplicate {
-        print("already done: command \(commandID.uuidString.lowercased()) was applied before; nothing changed (version \(result.streamVersion))")
+        printText("already done: command \(commandID.uuidString.lowercased()) was applied before; nothing changed (version \(result.streamVersion))")
     } else if result.events.isEmpty {
-        print("no change: \"\(article.headline)\" already was like that (version \(result.streamVersion))")
+        printText("no change: \"\(article.headline)\" already was like that (version \(result.streamVersion))")
     } else {
-        for event in result.events { print("\(event.summary)") }
-        print("\"\(article.headline)\" is \(article.status.rawValue), version \(result.streamVersion) — \(article.slug ?? id.description)")
+        for event in result.events { printText("\(event.summary)") }
+        printText("\"\(article.headline)\" is \(article.status.rawValue), version \(result.streamVersion) — \(article.slug ?? id.description)")
     }
 }
 

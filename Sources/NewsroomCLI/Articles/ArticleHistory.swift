@@ -27,7 +27,7 @@ struct ArticleHistory: AsyncParsableCommand {
             }
             for entry in entries {
                 let when = TimeInput.display(ZonedInstant(instant: entry.recordedAt, timeZone: timezone))
-                print(String(format: "%3d  ", entry.version) + "\(when)  \(entry.actor.padding(toLength: 16, withPad: " ", startingAt: 0)) \(entry.event.summary)")
+                printText(String(format: "%3d  ", entry.version) + "\(when)  \(entry.actor.padding(toLength: 16, withPad: " ", startingAt: 0)) \(entry.event.summary)")
             }
         }
     }

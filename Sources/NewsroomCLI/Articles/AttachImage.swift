@@ -21,7 +21,7 @@ struct AttachImage: AsyncParsableCommand {
             let mediaID = "img-" + commandID.uuidString.lowercased().prefix(8)
             try await runArticleCommand(article, .attachImage(mediaID: mediaID, url: url, altText: try checkedText(alt, flag: "--alt")!),
                                         connection: connection, commandID: commandID)
-            if !connection.json { print("media id \(mediaID)") }
+            if !connection.json { printText("media id \(mediaID)") }
         }
     }
 }

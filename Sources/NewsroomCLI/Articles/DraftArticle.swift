@@ -26,8 +26,8 @@ struct DraftArticle: AsyncParsableCommand {
             if connection.json {
                 printOutcome(id: drafted.0.articleID, article: drafted.1, result: drafted.0.result, commandID: commandID, json: true)
             } else {
-                print("drafted \(drafted.0.articleID)")
-                print("slug \(drafted.0.slug)")
+                printText("drafted \(drafted.0.articleID)")
+                printText("slug \(drafted.0.slug)")
             }
         }
     }

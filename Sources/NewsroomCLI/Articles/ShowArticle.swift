@@ -64,7 +64,7 @@ struct ShowArticle: AsyncParsableCommand {
                 object["effectiveStatus"] = state.effectiveStatus(at: instant ?? Date()).rawValue
                 printJSON(object)
             } else {
-                print(ArticleText.render(state, id: id, version: version, zone: timezone, asOf: instant))
+                printText(ArticleText.render(state, id: id, version: version, zone: timezone, asOf: instant))
             }
     }
 }

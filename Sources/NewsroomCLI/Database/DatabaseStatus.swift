@@ -33,12 +33,12 @@ struct DatabaseStatus: AsyncParsableCommand {
     func emit(_ status: [String: Any]) {
         if connection.json { printJSON(status); return }
         if status["mode"] as? String == "server" {
-            print("server: \(status["target"]!) — up (\(status["server"]!))")
+            printText("server: \(status["target"]!) — up (\(status["server"]!))")
         } else {
             let running = status["running"] as? Bool == true
-            print("local database: \(status["dataDirectory"]!)")
-            print("  state: \(running ? "running" : (status["initialized"] as? Bool == true ? "stopped (start it with `newsroom db start`)" : "not created yet (`newsroom db start` creates it)"))")
-            if running { print("  socket: \(status["socket"]!)\n  server: \(status["server"]!)") }
+            printText("local database: \(status["dataDirectory"]!)")
+            printText("  state: \(running ? "running" : (status["initialized"] as? Bool == true ? "stopped (start it with `newsroom db start`)" : "not created yet (`newsroom db start` creates it)"))")
+            if running { printText("  socket: \(status["socket"]!)\n  server: \(status["server"]!)") }
         }
     }
 }

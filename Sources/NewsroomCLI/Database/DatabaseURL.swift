@@ -12,7 +12,7 @@ struct DatabaseURL: AsyncParsableCommand {
             let env = ProcessInfo.processInfo.environment
             let settings = try ConnectionSettings.fromEnvironment(env, user: connection.user)
                 ?? LocalCluster(directory: connection.dataDir.map { URL(fileURLWithPath: $0) }).settings(user: connection.user)
-            print(settings.url)
+            printText(settings.url)
         }
     }
 }

@@ -27,13 +27,13 @@ struct Migrate: AsyncParsableCommand {
             if connection.json {
                 printJSON(["applied": outcome.applied.map(\.name), "alreadyApplied": outcome.alreadyApplied, "installedReadModels": installed, "rebuiltReadModels": rebuilt])
             } else if outcome.applied.isEmpty {
-                print("schema is up to date (\(outcome.alreadyApplied) migrations applied before)")
+                printText("schema is up to date (\(outcome.alreadyApplied) migrations applied before)")
             } else {
-                for migration in outcome.applied { print("applied \(migration.name)") }
+                for migration in outcome.applied { printText("applied \(migration.name)") }
             }
             if !connection.json {
-                for name in installed { print("installed read model \(name)") }
-                for name in rebuilt { print("rebuilt read model \(name) from the log: an older version of newsroom built it") }
+                for name in installed { printText("installed read model \(name)") }
+                for name in rebuilt { printText("rebuilt read model \(name) from the log: an older version of newsroom built it") }
             }
         }
     }

@@ -10,11 +10,11 @@ struct StartDatabase: AsyncParsableCommand {
         try await guarded(json: connection.json) {
             let database = try await connection.open()
             guard let cluster = database.localCluster else {
-                print("A server is configured (\(database.settings.displayName)); there is no local database to start.")
+                printText("A server is configured (\(database.settings.displayName)); there is no local database to start.")
                 return
             }
-            print("local PostgreSQL running in \(cluster.dataDirectory.path)")
-            print("connect with: psql '\(database.settings.url)'")
+            printText("local PostgreSQL running in \(cluster.dataDirectory.path)")
+            printText("connect with: psql '\(database.settings.url)'")
         }
     }
 }

@@ -9,7 +9,7 @@ struct StopDatabase: AsyncParsableCommand {
     func run() async throws {
         try await guarded(json: connection.json) {
             let cluster = try LocalCluster(directory: connection.dataDir.map { .init(fileURLWithPath: $0) })
-            print(try cluster.stop() ? "stopped the local database in \(cluster.dataDirectory.path)" : "the local database was not running")
+            printText(try cluster.stop() ? "stopped the local database in \(cluster.dataDirectory.path)" : "the local database was not running")
         }
     }
 }

@@ -38,8 +38,8 @@ struct ImportArchive: AsyncParsableCommand {
                 printJSON(object)
                 return
             }
-            print("imported \(report.articles) articles (\(report.articleEvents) events, \(report.slugsReserved) slugs) from \(file) in \(String(format: "%.2f", report.seconds)) s")
-            if let seconds = report.readModelsSeconds { print("read models caught up in \(String(format: "%.2f", seconds)) s") }
+            printText("imported \(report.articles) articles (\(report.articleEvents) events, \(report.slugsReserved) slugs) from \(file) in \(String(format: "%.2f", report.seconds)) s")
+            if let seconds = report.readModelsSeconds { printText("read models caught up in \(String(format: "%.2f", seconds)) s") }
         }
     }
 }

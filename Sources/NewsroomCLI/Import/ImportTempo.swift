@@ -33,8 +33,8 @@ struct ImportTempo: AsyncParsableCommand {
                            "steps": report.steps.map { ["command": $0.command, "outcome": $0.outcome] }])
                 return
             }
-            for step in report.steps { print("  \(step.command.padding(toLength: 24, withPad: " ", startingAt: 0)) \(step.outcome)") }
-            print("imported \(report.slug) (\(report.articleID)) — \(report.published ? "published" : "not published")")
+            for step in report.steps { printText("  \(step.command.padding(toLength: 24, withPad: " ", startingAt: 0)) \(step.outcome)") }
+            printText("imported \(report.slug) (\(report.articleID)) — \(report.published ? "published" : "not published")")
         }
     }
 }

@@ -52,8 +52,8 @@ struct AuditQuery: AsyncParsableCommand {
             let rows = entries.map { [Instant.format($0.recordedAt), $0.actor, $0.action, $0.articleID?.uuidString.lowercased() ?? "", $0.headline ?? "", $0.summary] }
             switch connection.json ? .json : format {
             case .json: printJSON(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
-            case .csv: print(csv(header, rows))
-            case .table: print(rows.isEmpty ? "no audit entries match" : table(header.filter { $0 != "article" }, rows.map { [$0[0], $0[1], $0[2], $0[4], $0[5]] }, maxWidth: 50))
+            case .csv: printText(csv(header, rows))
+            case .table: printText(rows.isEmpty ? "no audit entries match" : table(header.filter { $0 != "article" }, rows.map { [$0[0], $0[1], $0[2], $0[4], $0[5]] }, maxWidth: 50))
             }
         }
     }
@@ -80,8 +80,8 @@ struct AuditReport: AsyncParsableCommand {
             let (header, rows) = try await withReadModels(connection) { _, models in try await models.report(name, since: since, until: until) }
             switch connection.json ? .json : format {
             case .json: printJSON(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
-            case .csv: print(csv(header, rows))
-            case .table: print(rows.isEmpty ? "nothing to report" : table(header, rows))
+            case .csv: printText(csv(header, rows))
+            case .table: printText(rows.isEmpty ? "nothing to report" : table(header, rows))
             }
         }
     }

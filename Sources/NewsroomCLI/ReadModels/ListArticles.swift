@@ -26,8 +26,8 @@ struct ListArticles: AsyncParsableCommand {
                                        "updatedAt": Instant.format($0.updatedAt)] as [String: Any] })
                 return
             }
-            if items.isEmpty { print("the desk is clear: nothing waiting\(state.map { " in \($0)" } ?? "")"); return }
-            print(table(["STATE", "EDITOR", "SLUG", "HEADLINE"], items.map { [$0.status, $0.editor ?? "—", $0.slug, $0.headline] }))
+            if items.isEmpty { printText("the desk is clear: nothing waiting\(state.map { " in \($0)" } ?? "")"); return }
+            printText(table(["STATE", "EDITOR", "SLUG", "HEADLINE"], items.map { [$0.status, $0.editor ?? "—", $0.slug, $0.headline] }))
         }
     }
 }

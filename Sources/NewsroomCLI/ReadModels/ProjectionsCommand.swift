@@ -24,7 +24,7 @@ struct ProjectionsStatus: AsyncParsableCommand {
                                           "lagSeconds": $0.lagSeconds, "followerRunning": $0.runnerActive] as [String: Any] })
                 return
             }
-            print(table(["PROJECTION", "VERSION", "CHECKPOINT", "APPLIED", "LAG", "FOLLOWER"], statuses.map { s in
+            printText(table(["PROJECTION", "VERSION", "CHECKPOINT", "APPLIED", "LAG", "FOLLOWER"], statuses.map { s in
                 let version = s.installedVersion.map { $0 == s.version ? "\($0)" : "\($0) (needs rebuild to \(s.version))" } ?? "not installed"
                 return [s.name, version, s.checkpoint.description, "\(s.eventsApplied)", "\(s.lagEvents) events, \(String(format: "%.1f", s.lagSeconds)) s", s.runnerActive ? "running" : "not running"]
             }))
@@ -68,7 +68,7 @@ struct ProjectionsRebuild: AsyncParsableCommand {
             if connection.json {
                 printJSON(["projections": projections.map(\.name), "events": count, "seconds": seconds])
             } else {
-                print("rebuilt \(label) from \(count) events in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 0.001))) events/s) and swapped \(projections.count == 1 ? "it" : "them") in")
+                printText("rebuilt \(label) from \(count) events in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 0.001))) events/s) and swapped \(projections.count == 1 ? "it" : "them") in")
             }
         }
     }
@@ -130,7 +130,7 @@ struct ProjectionsRun: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("following the log; stop with Ctrl-C or SIGTERM\n".utf8))
             await task.value
             signals.forEach { $0.cancel() }
-            print("stopped")
+            printText("stopped")
         }
     }
 }

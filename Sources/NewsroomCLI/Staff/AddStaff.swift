@@ -24,7 +24,7 @@ struct AddStaff: AsyncParsableCommand {
             if connection.json {
                 printJSON(["login": login, "role": role.rawValue, "name": displayName, "changed": !result.events.isEmpty])
             } else {
-                print(result.events.isEmpty ? "\(login) is already on the staff as \(role.rawValue)" : "added \(displayName) (\(login)) as \(role.rawValue)")
+                printText(result.events.isEmpty ? "\(login) is already on the staff as \(role.rawValue)" : "added \(displayName) (\(login)) as \(role.rawValue)")
             }
         }
     }

@@ -13,7 +13,7 @@ struct ChangeStaffRole: AsyncParsableCommand {
         try await guarded(json: connection.json) {
             let commandID = try write.resolvedCommandID()
             let result = try await withNewsroom(connection) { try await $0.changeStaffRole(login: login, role: role, commandID: commandID) }
-            print(result.events.isEmpty ? "\(login) already is \(role.rawValue)" : "\(login) is now \(role.rawValue)")
+            printText(result.events.isEmpty ? "\(login) already is \(role.rawValue)" : "\(login) is now \(role.rawValue)")
         }
     }
 }

@@ -13,9 +13,9 @@ struct ListStaff: AsyncParsableCommand {
                 printJSON(members.map { ["login": $0.login, "name": $0.displayName, "role": $0.role.rawValue] })
                 return
             }
-            if members.isEmpty { print("no staff yet: add someone with `newsroom staff add LOGIN --role editor`") }
+            if members.isEmpty { printText("no staff yet: add someone with `newsroom staff add LOGIN --role editor`") }
             for member in members {
-                print("\(member.login.padding(toLength: 20, withPad: " ", startingAt: 0)) \(member.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(member.displayName)")
+                printText("\(member.login.padding(toLength: 20, withPad: " ", startingAt: 0)) \(member.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(member.displayName)")
             }
         }
     }

@@ -13,7 +13,7 @@ struct RemoveStaff: AsyncParsableCommand {
         try await guarded(json: connection.json) {
             let commandID = try write.resolvedCommandID()
             _ = try await withNewsroom(connection) { try await $0.removeStaff(login: login, commandID: commandID) }
-            print("removed \(login) from the staff")
+            printText("removed \(login) from the staff")
         }
     }
 }

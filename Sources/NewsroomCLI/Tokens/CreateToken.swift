@@ -20,9 +20,9 @@ struct CreateToken: AsyncParsableCommand {
             if connection.json {
                 printJSON(["tokenId": issued.tokenID.uuidString.lowercased(), "holder": issued.holder, "token": issued.secret])
             } else {
-                print("created token \(issued.tokenID.uuidString.lowercased()) for \(issued.holder)")
-                print("token: \(issued.secret)")
-                print("It is shown only now; store it safely. Revoke it with `newsroom token revoke \(issued.tokenID.uuidString.lowercased())`.")
+                printText("created token \(issued.tokenID.uuidString.lowercased()) for \(issued.holder)")
+                printText("token: \(issued.secret)")
+                printText("It is shown only now; store it safely. Revoke it with `newsroom token revoke \(issued.tokenID.uuidString.lowercased())`.")
             }
         }
     }

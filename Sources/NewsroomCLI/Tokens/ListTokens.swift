@@ -14,8 +14,8 @@ struct ListTokens: AsyncParsableCommand {
                 printJSON(shown.map { ["tokenId": $0.id.uuidString.lowercased(), "holder": $0.holder, "label": $0.label, "revoked": $0.revoked] })
                 return
             }
-            if shown.isEmpty { print("no audit tokens: the API's /audit endpoint is off. Create one with `newsroom token create`."); return }
-            print(table(["TOKEN-ID", "HOLDER", "STATE", "LABEL"], shown.map { [$0.id.uuidString.lowercased(), $0.holder, $0.revoked ? "revoked" : "active", $0.label] }))
+            if shown.isEmpty { printText("no audit tokens: the API's /audit endpoint is off. Create one with `newsroom token create`."); return }
+            printText(table(["TOKEN-ID", "HOLDER", "STATE", "LABEL"], shown.map { [$0.id.uuidString.lowercased(), $0.holder, $0.revoked ? "revoked" : "active", $0.label] }))
         }
     }
 }

@@ -24,7 +24,7 @@ struct RevokeToken: AsyncParsableCommand {
             if connection.json {
                 printJSON(["tokenId": id.uuidString.lowercased(), "revoked": true, "changed": !result.events.isEmpty])
             } else {
-                print(result.events.isEmpty ? "token \(id.uuidString.lowercased()) was already revoked" : "revoked token \(id.uuidString.lowercased())")
+                printText(result.events.isEmpty ? "token \(id.uuidString.lowercased()) was already revoked" : "revoked token \(id.uuidString.lowercased())")
             }
         }
     }
