@@ -274,6 +274,10 @@ struct LifecycleCLITests {
         #expect(ninjs.object["by"] as? String == "Antara")
         let audit = try await cli.run(["audit", "--article", id, "--format", "json"])
         #expect((audit.json as? [[String: Any]])?.map { $0["action"] as? String ?? "" } == ["drafted", "byline", "assign-editor", "submitted", "approved", "published"])
+        // A note with a Windows line end stays inside its quoted CSV field.
+        #expect(try await cli.run(["correct", id, "--note", "Nama diperbaiki\r\nTerima kasih pembaca", "--summary", "Ringkasan baru"], as: desk.editor).status == 0)
+        let csv = try await cli.run(["audit", "--article", id, "--action", "corrected", "--format", "csv"])
+        #expect(csv.stdout.contains("\"corrected summary: Nama diperbaiki\nTerima kasih pembaca\""), "\(csv.stdout)")
         let report = try await cli.run(["audit", "report", "no-byline", "--format", "csv"])
         #expect(report.stdout.contains(id))
         #expect(report.stdout.contains("Antara"))

@@ -25,9 +25,11 @@ func table(_ header: [String], _ rows: [[String]], maxWidth: Int = 60) -> String
     }.joined(separator: "\n")
 }
 
+/// RFC 4180: a field holding a comma, a quote or a line end is quoted. Scalars, not characters:
+/// a Windows line end is one Character, "\r\n", which equals neither "\r" nor "\n".
 func csv(_ header: [String], _ rows: [[String]]) -> String {
     func field(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
     return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n")
 }
