@@ -33,6 +33,13 @@ public struct CLIRunner: Sendable {
 
     /// `newsroom ARGS` with PG* pointing at the test database and PGUSER = `user`.
     public func run(_ arguments: [String], as user: String? = nil, environment: [String: String] = [:]) async throws -> Output {
+        var env = self.environment(as: user)
+        env.merge(environment) { $1 }
+        return try await Self.spawn(Self.executable.path, arguments, environment: env)
+    }
+
+    /// The environment `run` gives newsroom: PG* pointing at the test database, PGUSER = `user`.
+    public func environment(as user: String?) -> [String: String] {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL" }
         if case .tcp(let host, let port) = database.endpoint {
             env["PGHOST"] = host
@@ -42,8 +49,7 @@ public struct CLIRunner: Sendable {
         env["PGUSER"] = user ?? database.user
         env["NEWSROOM_SCHEMA_DIR"] = TestCluster.schemaDirectory.path
         env.merge(extraEnvironment) { $1 }
-        env.merge(environment) { $1 }
-        return try await Self.spawn(Self.executable.path, arguments, environment: env)
+        return env
     }
 
     /// Runs a process without blocking Swift's cooperative threads: on a two-core machine there

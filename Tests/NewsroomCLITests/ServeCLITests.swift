@@ -1,0 +1,80 @@
+import Foundation
+import NewsroomTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `newsroom serve --with-projector` as an operator runs it: one process that follows the log and
+/// serves what it projects, and stops cleanly on SIGTERM.
+@Suite("newsroom serve, as a process")
+struct ServeCLITests {
+    @Test("with the projector: a published article is served without `projections run`, the start logs no warning, and SIGTERM ends it with exit 0")
+    func serveWithProjector() async throws {
+        let desk = try await Newsdesk.make()
+        let port = try Self.freePort()
+        let server = Process()
+        server.executableURL = CLIRunner.executable
+        server.arguments = ["serve", "--with-projector", "--port", String(port)]
+        server.environment = desk.cli.environment(as: nil)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        server.standardOutput = logHandle
+        server.standardError = logHandle
+        server.standardInput = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+
+        #expect(try await Self.waitFor(port: port, path: "/healthz", status: 200), "the server did not answer /healthz: \(Self.text(log))")
+        let id = try await desk.draft("Gempa Maroko", body: "TEMPO.CO, Jakarta - Isi berita.")
+        for (arguments, user) in [(["byline", id, "--source", "Antara"], desk.reporter), (["assign-editor", id, desk.editor], desk.editor),
+                                  (["submit", id], desk.reporter), (["approve", id], desk.editor), (["publish", id], desk.editor)] {
+            let out = try await desk.cli.run(arguments, as: user)
+            #expect(out.status == 0, "\(arguments): \(out.stderr)")
+        }
+        // Nobody ran `projections run`: the server's own follower brings the article to the site.
+        #expect(try await Self.waitFor(port: port, path: "/articles/gempa-maroko", status: 200), "not served: \(Self.text(log))")
+
+        kill(server.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while server.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!server.isRunning, "SIGTERM did not stop the server")
+        #expect(server.terminationStatus == 0)
+        try logHandle.close()
+        let output = Self.text(log)
+        #expect(output.contains("following the log"), "\(output)")
+        #expect(!output.contains("warning"), "\(output)")
+        #expect(!output.contains("error"), "\(output)")
+    }
+
+    static func text(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
+
+    /// A port nothing listens on: the kernel picks it for a socket that is then closed.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSetupError(message: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw TestSetupError(message: "bind() failed") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Asks `path` with curl until it answers `status`, for up to 20 seconds.
+    static func waitFor(port: Int, path: String, status: Int) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let out = try await CLIRunner.spawn("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)\(path)"],
+                                                environment: ProcessInfo.processInfo.environment)
+            if Int(out.stdout) == status { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}
