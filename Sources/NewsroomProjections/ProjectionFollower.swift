@@ -42,7 +42,31 @@ public struct ProjectionFollower: Sendable {
         }
     }
 
+    /// Runs `client` in a task of its own, returning once that task has started. A lease before
+    /// `run()` begins still works, but PostgresNIO logs a warning for it, which a loaded machine
+    /// showed on `serve --with-projector`'s start (the first lease came right after the election).
+    /// `run()` marks the client running before it first suspends, and the election's round trips
+    /// come between this and the first lease.
+    static func running(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            starting.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return task
+    }
+
     func followOnce(onCatchUp: (@Sendable (Int) -> Void)?) async throws {
+        // The pool runs in a task of its own that is cancelled, not awaited, when we start over:
+        // a connection that died without a word must not keep the follower waiting for it.
+        // Only read-model batches run on this pool; see ProjectionRunner.catchUp for why their
+        // commits need not wait for the disk. It opens no connection until its first lease.
+        var configuration = settings.clientConfiguration
+        configuration.options.additionalStartupParameters.append(("synchronous_commit", "off"))
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let pool = await Self.running(client)
+        defer { pool.cancel() }
         let election = try await PostgresConnection.connect(configuration: settings.connectionConfiguration, id: 1, logger: logger)
         defer { Task { try? await election.close() } }
         // Standby until the active follower goes away (its session ends, the lock with it).
@@ -54,15 +78,6 @@ public struct ProjectionFollower: Sendable {
             try await Task.sleep(for: standbyRetry)
         }
         logger.info("following the log")
-        // The pool runs in a task of its own that is cancelled, not awaited, when we start over:
-        // a connection that died without a word must not keep the follower waiting for it.
-        // Only read-model batches run on this pool; see ProjectionRunner.catchUp for why their
-        // commits need not wait for the disk.
-        var configuration = settings.clientConfiguration
-        configuration.options.additionalStartupParameters.append(("synchronous_commit", "off"))
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let pool = Task { await client.run() }
-        defer { pool.cancel() }
         var live = ProjectionRunner(client: client, logger: logger, sessionsCommitAsynchronously: true, batchCommitted: batchCommitted)
         live.stateCache = ArticleStateCache()
         let runner = live
