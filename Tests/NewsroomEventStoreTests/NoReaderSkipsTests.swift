@@ -60,8 +60,15 @@ struct NoReaderSkipsTests {
             let read = EventStore.readAllQuery(after: LogPosition(transactionID: 0, position: 1000), limit: 100)
             var explain = PostgresQuery(unsafeSQL: "EXPLAIN " + read.sql)
             explain.binds = read.binds
+            // With 2,000 rows the planner may expect so few matches that it fetches them through
+            // a bitmap of the same index and sorts them: a tie in cost that fresh-clone CI's timing
+            // flipped once. What this test guards is that the read's order is the index's, so it
+            // can walk the index and stop at the limit; the bitmap path is set aside for that.
             var plan: [String] = []
-            for try await line in try await store.client.query(explain, logger: TestCluster.logger).decode(String.self) { plan.append(line) }
+            try await store.client.withConnection { connection in
+                try await connection.query("SET enable_bitmapscan = off", logger: TestCluster.logger)
+                for try await line in try await connection.query(explain, logger: TestCluster.logger).decode(String.self) { plan.append(line) }
+            }
             let text = plan.joined(separator: "\n")
             #expect(text.contains("Index Scan using events_log_order"), "\(text)")
             #expect(!text.contains("Sort"), "\(text)")
