@@ -22,6 +22,7 @@ struct NewsroomCommand: AsyncParsableCommand {
               75  conflict: someone else changed the article first; look and retry
               77  not permitted: you are not staff, or your role may not do this
             """,
+        version: VersionText.text,
         subcommands: [
             DraftArticle.self, EditArticle.self, SetByline.self, AttachImage.self, AttachCaption.self,
             AssignEditor.self, SubmitArticle.self, RequestChanges.self, ApproveArticle.self, PublishArticle.self,
@@ -34,6 +35,22 @@ struct NewsroomCommand: AsyncParsableCommand {
 
     static func main() async {
         MallocArenas.limit()
-        await main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let json = UsageFailure.wantsJSON(arguments)
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            UsageFailure.exit(error, command: Self.self, json: json)
+        }
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            UsageFailure.exit(error, command: type(of: command), json: json)
+        }
     }
 }

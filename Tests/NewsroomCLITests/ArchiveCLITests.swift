@@ -50,6 +50,35 @@ struct ArchiveCLITests {
         #expect(try await bad.cli.run(["history", article], as: bad.chief).status == 66)
     }
 
+    @Test("export to standard output piped into import archive - moves a newsroom's history in one pass; an empty pipe imports nothing")
+    func exportPipedIntoImport() async throws {
+        let desk = try await Newsdesk.make()
+        let article = try await desk.draft("Banjir di Jakarta", body: "Hujan deras sejak pagi.\n\nWarga mengungsi.")
+        #expect(try await desk.cli.run(["assign-editor", article, desk.editor], as: desk.editor).status == 0)
+        let exported = try await desk.cli.run(["export"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stdout.split(separator: "\n").count == 2)
+
+        let target = try await Newsdesk.make()
+        let imported = try await target.cli.run(["import", "archive", "-", "--json"], input: Data(exported.stdout.utf8))
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.object["articleEvents"] as? Int == 2)
+        let history = try await target.cli.run(["history", article, "--json"], as: target.chief)
+        #expect((history.json as? [Any])?.count == 2, "\(history.stdout)")
+        #expect(try await target.cli.run(["verify"]).status == 0)
+        // The same bytes again are the same archive: the log has those articles already.
+        let again = try await target.cli.run(["import", "archive", "-"], input: Data(exported.stdout.utf8))
+        #expect(again.status == 75, "\(again.stderr)")
+
+        let empty = try await Newsdesk.make()
+        let nothing = try await empty.cli.run(["import", "archive", "-"], input: Data())
+        #expect(nothing.status == 65, "\(nothing.stderr)")
+        #expect(nothing.stderr.contains("standard input holds no events"), "\(nothing.stderr)")
+        let folder = try await empty.cli.run(["import", "archive", FileManager.default.temporaryDirectory.path])
+        #expect(folder.status == 64)
+        #expect(folder.stderr.contains("is a folder"), "\(folder.stderr)")
+    }
+
     @Test("an archive keeps control characters the deciders refuse today; show, history, list and errors print them as visible symbols, --json exactly")
     func controlCharactersFromAnArchive() async throws {
         let desk = try await Newsdesk.make()

@@ -32,10 +32,11 @@ public struct CLIRunner: Sendable {
     }
 
     /// `newsroom ARGS` with PG* pointing at the test database and PGUSER = `user`.
-    public func run(_ arguments: [String], as user: String? = nil, environment: [String: String] = [:]) async throws -> Output {
+    /// `input`, when given, is the process's standard input; otherwise it reads /dev/null.
+    public func run(_ arguments: [String], as user: String? = nil, environment: [String: String] = [:], input: Data? = nil) async throws -> Output {
         var env = self.environment(as: user)
         env.merge(environment) { $1 }
-        return try await Self.spawn(Self.executable.path, arguments, environment: env)
+        return try await Self.spawn(Self.executable.path, arguments, environment: env, input: input)
     }
 
     /// The environment `run` gives newsroom: PG* pointing at the test database, PGUSER = `user`.
@@ -55,7 +56,7 @@ public struct CLIRunner: Sendable {
     /// Runs a process without blocking Swift's cooperative threads: on a two-core machine there
     /// are two of them, and blocking reads there stalled every other test (their open
     /// transactions then held the cluster's read horizon for seconds).
-    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) async throws -> Output {
+    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String], input: Data? = nil) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -63,10 +64,21 @@ public struct CLIRunner: Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = input.map { _ in Pipe() }
+        process.standardInput = stdin ?? FileHandle.nullDevice
         let exited = ExitSignal()
         process.terminationHandler = { _ in exited.fire() }
         try process.run()
+        if let stdin, let input {
+            // A writer of its own: a large input fills the pipe before the process reads it. A
+            // process that stops reading early (a refused input) must not end the tests with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
+            let handle = stdin.fileHandleForWriting
+            Thread {
+                try? handle.write(contentsOf: input)
+                try? handle.close()
+            }.start()
+        }
         async let stdout = readToEnd(out.fileHandleForReading)
         async let stderr = readToEnd(err.fileHandleForReading)
         let (o, e) = await (stdout, stderr)

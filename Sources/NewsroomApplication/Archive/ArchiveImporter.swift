@@ -52,6 +52,12 @@ public struct ArchiveImporter: Sendable {
             throw ArchiveError(line: 0, message: "Cannot open \(path) for reading: check the path and its permissions.")
         }
         defer { try? file.close() }
+        return try await importArchive(from: file, named: path, commandID: commandID, catchingUp: catchingUp)
+    }
+
+    /// Imports the archive read from `file` to its end, in one pass (so a pipe will do:
+    /// `newsroom export | newsroom import archive -`); `name` is how messages call it.
+    public func importArchive(from file: FileHandle, named name: String, commandID: UUID, catchingUp: Bool = false) async throws -> ArchiveImportReport {
         let started = Date()
         var validator = ArchiveValidator(importID: commandID)
         _ = try await store.importHistory(commandID: commandID) { writer in
@@ -82,7 +88,7 @@ public struct ArchiveImporter: Sendable {
             }
             if !pending.isEmpty { try await consume(pending[...]) }
             guard validator.articleEvents > 0 else {
-                throw ArchiveError(line: 0, message: "\(path) holds no events (an archive has one JSON object per line).")
+                throw ArchiveError(line: 0, message: "\(name) holds no events (an archive has one JSON object per line).")
             }
             return "archive-sha256:" + digest.finalize().map { String(format: "%02x", $0) }.joined()
         }

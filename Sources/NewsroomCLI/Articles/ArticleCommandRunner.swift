@@ -68,25 +68,3 @@ func printOutcome(id: ArticleID, article: Article, result: HandledCommand<Articl
         printText("\"\(article.headline)\" is \(article.status.rawValue), version \(result.streamVersion) — \(article.slug ?? id.description)")
     }
 }
-
-/// Rejects text that arrived as invalid UTF-8 (Swift repairs it to U+FFFD) instead of storing it garbled.
-func checkedText(_ value: String?, flag: String) throws -> String? {
-    guard let value else { return nil }
-    if value.unicodeScalars.contains("\u{FFFD}") {
-        throw ValidationError("\(flag) is not valid UTF-8 text. Re-save it as UTF-8 and try again.")
-    }
-    return value
-}
-
-func readTextFile(_ path: String, flag: String) throws -> String {
-    let data: Data
-    do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-        throw ValidationError("\(flag) \(path): cannot read the file (\(error.localizedDescription)).")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-        throw ValidationError("\(flag) \(path) is not valid UTF-8. Convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8 \(path) > fixed.txt`.")
-    }
-    return text
-}

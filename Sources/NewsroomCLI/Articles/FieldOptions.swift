@@ -9,7 +9,7 @@ struct FieldOptions: ParsableArguments {
     @Option(help: "The body text (paragraphs separated by blank lines).")
     var body: String?
 
-    @Option(help: ArgumentHelp("Read the body from a UTF-8 file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Read the body from a UTF-8 file; - reads standard input.", valueName: "file"))
     var bodyFile: String?
 
     @Option(help: "A one-paragraph summary.")

@@ -16,7 +16,7 @@ struct ImportArchive: AsyncParsableCommand {
             administrator); the read models catch up before the command returns.
             """)
 
-    @Argument(help: "The archive file (UTF-8 JSON lines).") var file: String
+    @Argument(help: "The archive file (UTF-8 JSON lines); - reads standard input.") var file: String
     @Flag(help: "Return once the events are in the log; leave the read models to `projections run` or the next command.")
     var noCatchUp = false
     @OptionGroup var connection: ConnectionOptions
@@ -24,12 +24,12 @@ struct ImportArchive: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded(json: connection.json) {
-            guard FileManager.default.isReadableFile(atPath: file) else {
-                throw ValidationError("FILE \(file): no such readable file.")
-            }
+            let input = try InputFile.open(file, flag: "FILE")
+            defer { if file != "-" { try? input.close() } }
             let commandID = try write.resolvedCommandID()
+            let name = file == "-" ? "standard input" : file
             let report = try await withNewsroom(connection, onOneEventLoop: false) { newsroom in
-                try await ArchiveImporter(store: newsroom.store).importArchive(atPath: file, commandID: commandID, catchingUp: !noCatchUp)
+                try await ArchiveImporter(store: newsroom.store).importArchive(from: input, named: name, commandID: commandID, catchingUp: !noCatchUp)
             }
             if connection.json {
                 var object: [String: Any] = ["articles": report.articles, "articleEvents": report.articleEvents, "slugsReserved": report.slugsReserved,

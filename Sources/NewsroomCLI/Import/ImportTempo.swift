@@ -12,7 +12,7 @@ struct ImportTempo: AsyncParsableCommand {
             editor's pick, then submits, approves and publishes it. Run it as that editor or a chief editor.
             """)
 
-    @Argument(help: "The page as a UTF-8 text file.") var file: String
+    @Argument(help: "The page as a UTF-8 text file; - reads standard input.") var file: String
     @Option(help: "The lead image's address (the text has none; a placeholder on tempo.co is used otherwise).") var imageURL: String?
     @Flag(help: "Import as a draft only; do not submit, approve or publish.") var draftOnly = false
     @OptionGroup var connection: ConnectionOptions

@@ -1,0 +1,100 @@
+import Foundation
+import NewsroomTestSupport
+import Testing
+
+@Suite("The CLI's text input, usage errors and version")
+struct InputAndUsageCLITests {
+    @Test("a body comes from standard input with --body-file - (or /dev/stdin), exactly, and a page with import tempo -")
+    func standardInput() async throws {
+        let desk = try await Newsdesk.make()
+        let body = "TEMPO.CO, Jakarta - Paragraf dari pipa.\n\n\tParagraf kedua — “kutipan” 🇮🇩\r\n"
+        let piped = try await desk.cli.run(["draft", "--headline", "Dari pipa", "--body-file", "-", "--json"], as: desk.reporter, input: Data(body.utf8))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let id = try #require(piped.object["article"] as? String)
+        #expect(try await desk.show(id)["body"] as? String == body)
+
+        let edited = try await desk.cli.run(["edit", id, "--body-file", "/dev/stdin"], as: desk.reporter, input: Data("Isi baru.".utf8))
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(try await desk.show(id)["body"] as? String == "Isi baru.")
+
+        let page = try Data(contentsOf: CLIRunner.fixturesDirectory.appendingPathComponent("tempo-putin-kim-2023-09-14.txt"))
+        let imported = try await desk.cli.run(["import", "tempo", "-", "--draft-only", "--json"], as: desk.editor, input: page)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let slug = try #require(imported.object["slug"] as? String)
+        #expect((try await desk.show(slug, as: desk.editor)["headline"] as? String)?.contains("Putin") == true)
+    }
+
+    @Test("an unreadable --body-file says why (no such file, a folder, not UTF-8, far too large) with exit 64, and nothing is drafted")
+    func unreadableFiles() async throws {
+        let desk = try await Newsdesk.make()
+        let folder = FileManager.default.temporaryDirectory.path
+        let cases: [(arguments: [String], input: Data?, expected: String)] = [
+            (["--body-file", "/nonexistent/story.txt"], nil, "--body-file /nonexistent/story.txt: there is no such file. Check the name, or give - to read standard input."),
+            (["--body-file", "story-\(UUID()).txt"], nil, "there is no such file in "),
+            (["--body-file", folder], nil, "--body-file \(folder) is a folder. Name a file in it."),
+            (["--body-file", "-"], Data([0x43, 0x61, 0x66, 0xE9]), "standard input is not valid UTF-8"),
+            (["--body-file", "-"], Data(repeating: 0x61, count: (64 << 20) + 1), "is over 64 MB"),
+        ]
+        for (arguments, input, expected) in cases {
+            let out = try await desk.cli.run(["draft", "--headline", "Tidak terbaca"] + arguments, as: desk.reporter, input: input)
+            #expect(out.status == 64, "\(arguments)")
+            #expect(out.stderr.contains(expected), "\(arguments): \(out.stderr)")
+            #expect(!out.stderr.contains("NSCocoaErrorDomain"), "\(out.stderr)")
+        }
+        let list = try await desk.cli.run(["list", "--json"], as: desk.chief)
+        #expect(list.status == 0)
+        #expect((list.json as? [Any])?.isEmpty == true, "\(list.stdout)")
+    }
+
+    @Test("a usage error found while a command runs shows that command's usage, not newsroom's")
+    func usageOfTheCommand() async throws {
+        let desk = try await Newsdesk.make()
+        let id = try await desk.draft()
+        for (arguments, command) in [
+            (["show", id, "--as-of", "yesterday"], "newsroom show"),
+            (["token", "revoke", "not-a-token-id"], "newsroom token revoke"),
+            (["edit", id, "--command-id", "not-a-uuid", "--summary", "x"], "newsroom edit"),
+        ] {
+            let out = try await desk.cli.run(arguments, as: desk.editor)
+            #expect(out.status == 64, "\(arguments)")
+            #expect(out.stderr.contains("Usage: \(command) "), "\(arguments): \(out.stderr)")
+            #expect(out.stderr.contains("See '\(command) --help'"), "\(arguments): \(out.stderr)")
+            #expect(!out.stderr.contains("<subcommand>"), "\(arguments): \(out.stderr)")
+        }
+    }
+
+    @Test("with --json, a usage error is the JSON error object on standard output, whichever stage finds it")
+    func usageErrorsAsJSON() async throws {
+        let desk = try await Newsdesk.make()
+        let id = try await desk.draft()
+        for (arguments, message) in [
+            (["show", id, "--bogus", "--json"], "Unknown option '--bogus'"),
+            (["list", "--state", "bogus", "--json"], "--state bogus is not a state"),
+            (["show", id, "--as-of", "yesterday", "--json"], "\"yesterday\" is not a time"),
+            (["staff", "add", "someone", "--role", "intern", "--json"], "'intern' is invalid for '--role <role>'"),
+        ] {
+            let out = try await desk.cli.run(arguments, as: desk.editor)
+            #expect(out.status == 64, "\(arguments)")
+            let error = try #require(out.object["error"] as? [String: Any], "\(arguments): \(out.stdout) \(out.stderr)")
+            #expect(error["kind"] as? String == "usage")
+            #expect(error["exitCode"] as? Int == 64)
+            #expect((error["message"] as? String)?.contains(message) == true, "\(arguments): \(error)")
+        }
+        // An argument after -- is an argument, not the flag.
+        let literal = try await desk.cli.run(["show", "--", "--json"], as: desk.editor)
+        #expect(literal.status == 66, "\(literal.stdout) \(literal.stderr)")
+        #expect(literal.stdout.isEmpty)
+    }
+
+    @Test("--version names the release and the log schema this build migrates to, with exit 0")
+    func version() async throws {
+        let cli = CLIRunner(database: try TestCluster.admin)
+        let latest = try #require(try FileManager.default.contentsOfDirectory(atPath: TestCluster.schemaDirectory.path)
+            .compactMap { $0.hasSuffix(".sql") ? Int($0.prefix { $0.isNumber }) : nil }.max())
+        for arguments in [["--version"], ["show", "--version"]] {
+            let out = try await cli.run(arguments)
+            #expect(out.status == 0, "\(arguments): \(out.stderr)")
+            #expect(out.stdout.hasPrefix("newsroom 0.1.0 (log schema \(String(format: "%03d", latest)), from "), "\(out.stdout)")
+        }
+    }
+}
