@@ -15,12 +15,17 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
     var json = false
 
-    func open() async throws -> Database {
+    /// `announcingCreation`: say on standard error when the local database was created just now
+    /// (`db start` says so in its own words).
+    func open(announcingCreation: Bool = true) async throws -> Database {
         var logger = Logger(label: "newsroom")
         logger.logLevel = .error
         let env = ProcessInfo.processInfo.environment
         let database = try await Database.open(environment: env, user: user ?? nonEmptyEnv("PGUSER"),
                                                dataDirectory: dataDir, readModelStamp: Self.readModelStamp, logger: logger)
+        if announcingCreation, database.createdLocalCluster, let cluster = database.localCluster {
+            FileHandle.standardError.write(Data("newsroom: there was no local database in \(cluster.directory.path), so this is a new, empty one. If you meant another, check --data-dir or NEWSROOM_DATA_DIR.\n".utf8))
+        }
         if database.preparedNow, let cluster = database.localCluster {
             // A new or newly migrated local database: its owner installs the read models, and
             // rebuilds those an older build made.

@@ -11,6 +11,9 @@ public struct Database: Sendable {
     /// True when opening created the local database or applied new migrations to it: the caller
     /// then installs what lives above the event store (read models).
     public private(set) var preparedNow = false
+    /// True when opening found no local cluster in the data folder and created one: a person who
+    /// mistyped the folder should hear that this database is new and empty.
+    public private(set) var createdLocalCluster = false
     let logger: Logger
 
     /// Resolves where to connect. With the embedded default this starts the cluster, creates the
@@ -29,7 +32,9 @@ public struct Database: Sendable {
         let cluster = try LocalCluster(directory: dataDirectory.map { URL(fileURLWithPath: $0) }, environment: environment)
         var database = Database(settings: cluster.settings(user: user, password: environment["PGPASSWORD"]), localCluster: cluster, logger: logger)
         if autoStart {
-            if !FileManager.default.fileExists(atPath: cluster.socketPath) { try cluster.start() }
+            if !FileManager.default.fileExists(atPath: cluster.socketPath), try cluster.start() == .createdAndStarted {
+                database.createdLocalCluster = true
+            }
             do {
                 try await probe(cluster.settings(), logger: logger)
                 // The local database follows the checkout: apply migrations added since it was made,
@@ -40,7 +45,7 @@ public struct Database: Sendable {
                 }
             } catch let error as EventStoreError where error.code == .databaseUnavailable {
                 // A stale socket after a crash, or a cluster whose database was never created.
-                try cluster.start()
+                if try cluster.start() == .createdAndStarted { database.createdLocalCluster = true }
                 try await database.prepareLocalDatabase(readModelStamp: readModelStamp)
                 database.preparedNow = true
             }

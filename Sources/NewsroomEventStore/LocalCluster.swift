@@ -117,7 +117,11 @@ public struct LocalCluster: Sendable {
 
     private func prepareDirectory() throws {
         let fm = FileManager.default
-        try fm.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+        do {
+            try fm.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw EventStoreError(.databaseUnavailable, Self.unusableFolderMessage(directory, error))
+        }
         if let serverUser {
             guard let pw = getpwnam(serverUser) else {
                 throw EventStoreError(.databaseUnavailable, """
@@ -131,6 +135,23 @@ public struct LocalCluster: Sendable {
         }
         chmod(directory.path, 0o700)
         chmod(socketDirectory.path, 0o700)
+    }
+
+    /// Why the data folder cannot be made, in words a person can act on: Foundation's error names
+    /// Cocoa codes and the folder below the one the person named.
+    static func unusableFolderMessage(_ directory: URL, _ error: any Error) -> String {
+        let fix = "Pick another folder with --data-dir or NEWSROOM_DATA_DIR, or configure a server with DATABASE_URL or PGHOST."
+        var existing = directory
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" { existing.deleteLastPathComponent() }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: existing.path, isDirectory: &isFolder), !isFolder.boolValue {
+            return "The local database's data folder cannot be \(directory.path): \(existing.path) is a file, not a folder. \(fix)"
+        }
+        if !FileManager.default.isWritableFile(atPath: existing.path) {
+            return "The local database's data folder cannot be made in \(existing.path): you (\(currentUserName())) may not write there. \(fix)"
+        }
+        let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) } ?? "\(error)"
+        return "The local database's data folder \(directory.path) cannot be made: \(reason). \(fix)"
     }
 
     private func withFileLock<T>(_ body: () throws -> T) throws -> T {

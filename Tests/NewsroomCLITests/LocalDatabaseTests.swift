@@ -14,6 +14,10 @@ struct LocalDatabaseTests {
         let start = try await run(["db", "start"])
         #expect(start.status == 0, "\(start.stderr)")
         defer { Task { _ = try? await run(["db", "stop"]); try? FileManager.default.removeItem(at: dir) } }
+        #expect(start.stdout.hasPrefix("created a new local database; local PostgreSQL running in \(dir.path)/pgdata"), "\(start.stdout)")
+        let again = try await run(["db", "start"])
+        #expect(again.status == 0)
+        #expect(again.stdout.hasPrefix("local PostgreSQL running in"), "\(again.stdout)")
         let status = try await run(["db", "status", "--json"])
         #expect(status.status == 0)
         #expect(status.object["running"] as? Bool == true)
@@ -30,6 +34,30 @@ struct LocalDatabaseTests {
         let after = try await run(["db", "status"])
         #expect(after.status == 69)
         #expect(after.stdout.contains("stopped"))
+    }
+
+    @Test("a command on an empty data folder makes a new database and says so, once; a data folder that cannot be made is named with why, exit 69")
+    func newAndUnusableFolders() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("newsroom-typo-\(UUID().uuidString.prefix(8))")
+        let env = try await CLIRunner.executableEnvironment(dataDirectory: dir.path)
+        let first = try await CLIRunner.spawn(CLIRunner.executable.path, ["show", "gempa-maroko"], environment: env)
+        defer { Task { _ = try? await CLIRunner.spawn(CLIRunner.executable.path, ["db", "stop"], environment: env); try? FileManager.default.removeItem(at: dir) } }
+        #expect(first.status == 66, "\(first.stderr)")
+        #expect(first.stderr.contains("there was no local database in \(dir.path), so this is a new, empty one"), "\(first.stderr)")
+        let second = try await CLIRunner.spawn(CLIRunner.executable.path, ["show", "gempa-maroko"], environment: env)
+        #expect(second.status == 66)
+        #expect(!second.stderr.contains("new, empty one"), "\(second.stderr)")
+        #expect(try await CLIRunner.spawn(CLIRunner.executable.path, ["db", "stop"], environment: env).status == 0)
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("newsroom-file-\(UUID().uuidString.prefix(8))")
+        try Data("not a folder".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        for folder in [file.path, file.path + "/below"] {
+            let refused = try await CLIRunner.spawn(CLIRunner.executable.path, ["db", "start"], environment: try await CLIRunner.executableEnvironment(dataDirectory: folder))
+            #expect(refused.status == 69, "\(refused.stderr)")
+            #expect(refused.stderr.contains("\(file.path) is a file, not a folder. Pick another folder with --data-dir"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("NSCocoaErrorDomain"))
+        }
     }
 }
 
