@@ -2,7 +2,8 @@ import Foundation
 import NewsroomDomain
 
 /// Reads the times people type: `2026-11-28T09:00:00+07:00`, or a wall-clock time such as
-/// `2026-11-28 09:00` in the given IANA zone.
+/// `2026-11-28 09:00` in the given IANA zone; where a bound of a search is asked for, also a date
+/// alone, `2026-11-28`, as the start of that day (as journalctl reads one).
 public enum TimeInput {
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String
@@ -15,7 +16,10 @@ public enum TimeInput {
         return zone
     }
 
-    public static func parse(_ text: String, zone identifier: String) throws -> ZonedInstant {
+    /// `dateAlone`: whether `2026-11-28` is read as that day's start in the zone. A search's
+    /// bounds take one; a publication time does not, since midnight is rarely what an editor
+    /// who left out the hour meant.
+    public static func parse(_ text: String, zone identifier: String, dateAlone: Bool = false) throws -> ZonedInstant {
         let zone = try zone(identifier)
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let instant = Instant.parse(trimmed) { return ZonedInstant(instant: instant, timeZone: identifier) }
@@ -26,7 +30,15 @@ public enum TimeInput {
             formatter.dateFormat = format
             if let date = formatter.date(from: trimmed) { return ZonedInstant(instant: date, timeZone: identifier) }
         }
-        throw Invalid(description: "\"\(text)\" is not a time. Write 2026-11-28T09:00:00+07:00, or 2026-11-28 09:00 with --timezone Asia/Jakarta.")
+        formatter.dateFormat = "yyyy-MM-dd"
+        if let day = formatter.date(from: trimmed) {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            if dateAlone { return ZonedInstant(instant: calendar.startOfDay(for: day), timeZone: identifier) }
+            throw Invalid(description: "\"\(text)\" is a date without a time of day. Add one, e.g. \(trimmed) 09:00 (in \(identifier)).")
+        }
+        let day = dateAlone ? ", a day as 2026-11-28 (from its start)," : ""
+        throw Invalid(description: "\"\(text)\" is not a time. Write 2026-11-28T09:00:00+07:00, or 2026-11-28 09:00\(day) with --timezone Asia/Jakarta.")
     }
 
     /// An instant shown in its zone: "2026-11-28 09:00 WIB (Asia/Jakarta)".

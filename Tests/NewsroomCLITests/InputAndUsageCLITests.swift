@@ -86,6 +86,42 @@ struct InputAndUsageCLITests {
         #expect(literal.stdout.isEmpty)
     }
 
+    @Test("a date alone bounds audit, show --as-of and replay from the day's start; publish asks for the hour; --since after --until is refused")
+    func datesAlone() async throws {
+        let desk = try await Newsdesk.make()
+        let id = try await desk.draft()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Asia/Jakarta"))
+        func day(_ offset: Int) -> String {
+            let date = calendar.date(byAdding: .day, value: offset, to: Date())!
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        }
+        let (yesterday, tomorrow) = (day(-1), day(1))
+        let since = try await desk.cli.run(["audit", "--since", yesterday, "--article", id, "--format", "json"], as: desk.chief)
+        #expect(since.status == 0, "\(since.stderr)")
+        #expect((since.json as? [Any])?.count == 1, "\(since.stdout)")
+        for arguments in [["--since", tomorrow], ["--until", yesterday]] {
+            let none = try await desk.cli.run(["audit", "--article", id, "--format", "json"] + arguments, as: desk.chief)
+            #expect(none.status == 0, "\(arguments): \(none.stderr)")
+            #expect((none.json as? [Any])?.isEmpty == true, "\(arguments): \(none.stdout)")
+        }
+        let swapped = try await desk.cli.run(["audit", "--since", tomorrow, "--until", yesterday], as: desk.chief)
+        #expect(swapped.status == 64)
+        #expect(swapped.stderr.contains("--since \(tomorrow) is after --until \(yesterday)"), "\(swapped.stderr)")
+
+        #expect(try await desk.cli.run(["show", id, "--as-of", tomorrow], as: desk.reporter).status == 0)
+        let before = try await desk.cli.run(["show", id, "--as-of", yesterday], as: desk.reporter)
+        #expect(before.status == 66, "\(before.stderr)")
+        #expect(before.stderr.contains("did not exist yet"), "\(before.stderr)")
+        let replayed = try await desk.cli.run(["replay", "published", "--until", tomorrow, "--into", "site_\(UUID().uuidString.prefix(8).lowercased())"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+
+        let publish = try await desk.cli.run(["publish", id, "--at", tomorrow], as: desk.editor)
+        #expect(publish.status == 64)
+        #expect(publish.stderr.contains("\"\(tomorrow)\" is a date without a time of day. Add one, e.g. \(tomorrow) 09:00"), "\(publish.stderr)")
+    }
+
     @Test("--version names the release and the log schema this build migrates to, with exit 0")
     func version() async throws {
         let cli = CLIRunner(database: try TestCluster.admin)

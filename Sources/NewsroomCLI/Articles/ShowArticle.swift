@@ -10,7 +10,7 @@ struct ShowArticle: AsyncParsableCommand {
         abstract: "Show an article as it is now, or as it stood at an earlier instant (from the log).")
 
     @Argument(help: "The article's id or slug (current or former).") var article: String
-    @Option(help: ArgumentHelp("Show it as it stood at this time.", valueName: "time")) var asOf: String?
+    @Option(help: ArgumentHelp("Show it as it stood at this time; a date alone is its start.", valueName: "time")) var asOf: String?
     @Option(help: ArgumentHelp("IANA time zone for --as-of and for display.", valueName: "zone")) var timezone = "Asia/Jakarta"
     @Option(help: "text, json (the article's state) or ninjs (the published document readers get).") var format: ShowFormat = .text
     @OptionGroup var connection: ConnectionOptions
@@ -41,7 +41,7 @@ struct ShowArticle: AsyncParsableCommand {
     }
 
     func asOfInstant() throws -> Date? {
-        do { return try asOf.map { try TimeInput.parse($0, zone: timezone).instant } } catch { throw ValidationError("\(error)") }
+        do { return try asOf.map { try TimeInput.parse($0, zone: timezone, dateAlone: true).instant } } catch { throw ValidationError("\(error)") }
     }
 
     func show() async throws {

@@ -15,16 +15,21 @@ struct AuditCommand: AsyncParsableCommand {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
 struct PeriodOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("From this time on.", valueName: "time")) var since: String?
-    @Option(help: ArgumentHelp("Up to this time.", valueName: "time")) var until: String?
+    @Option(help: ArgumentHelp("From this time on; a date alone is its start.", valueName: "time")) var since: String?
+    @Option(help: ArgumentHelp("Up to this time; a date alone is its start, so --since 2026-11-28 --until 2026-11-29 is that day.", valueName: "time")) var until: String?
     @Option(help: ArgumentHelp("IANA time zone for the times.", valueName: "zone")) var timezone = "Asia/Jakarta"
 
     func period() throws -> (Date?, Date?) {
+        let bounds: (Date?, Date?)
         do {
-            return (try since.map { try TimeInput.parse($0, zone: timezone).instant }, try until.map { try TimeInput.parse($0, zone: timezone).instant })
+            bounds = (try since.map { try TimeInput.parse($0, zone: timezone, dateAlone: true).instant }, try until.map { try TimeInput.parse($0, zone: timezone, dateAlone: true).instant })
         } catch {
             throw ValidationError("\(error)")
         }
+        if let from = bounds.0, let to = bounds.1, from > to {
+            throw ValidationError("--since \(since ?? "") is after --until \(until ?? ""), so no entry could match. Swap them?")
+        }
+        return bounds
     }
 }
 

@@ -9,7 +9,7 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract: "Build a point-in-time copy of a projection into its own schema: what it showed at that instant.")
 
     @Argument(help: "published, audit, desk or stats.") var name: String
-    @Option(help: ArgumentHelp("The instant to stop at.", valueName: "time")) var until: String
+    @Option(help: ArgumentHelp("The instant to stop at; a date alone is its start.", valueName: "time")) var until: String
     @Option(help: ArgumentHelp("The new schema to build it in.", valueName: "schema")) var into: String
     @Option(help: ArgumentHelp("IANA time zone for --until.", valueName: "zone")) var timezone = "Asia/Jakarta"
     @OptionGroup var connection: ConnectionOptions
@@ -27,7 +27,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded(json: connection.json) {
             let instant: Date
-            do { instant = try TimeInput.parse(until, zone: timezone).instant } catch { throw ValidationError("\(error)") }
+            do { instant = try TimeInput.parse(until, zone: timezone, dateAlone: true).instant } catch { throw ValidationError("\(error)") }
             let (projection, schema) = (Projections.named(name)!, into)
             let database = try await connection.open()
             let count = try await database.withClient { try await ProjectionRunner(client: $0).replay(projection, until: instant, into: schema) }
