@@ -86,7 +86,7 @@ struct InputAndUsageCLITests {
         #expect(literal.stdout.isEmpty)
     }
 
-    @Test("a date alone bounds audit, show --as-of and replay from the day's start; publish asks for the hour; --since after --until is refused")
+    @Test("a date alone bounds audit, show --as-of and replay from the day's start; publish asks for the hour; --since after --until is refused; the audit table reads the desk's clock")
     func datesAlone() async throws {
         let desk = try await Newsdesk.make()
         let id = try await desk.draft()
@@ -101,6 +101,20 @@ struct InputAndUsageCLITests {
         let since = try await desk.cli.run(["audit", "--since", yesterday, "--article", id, "--format", "json"], as: desk.chief)
         #expect(since.status == 0, "\(since.stderr)")
         #expect((since.json as? [Any])?.count == 1, "\(since.stdout)")
+        // The table shows the desk's clock, as history does; JSON keeps the UTC instant.
+        let instantText = try #require((since.json as? [[String: Any]])?.first?["time"] as? String)
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let instant = try #require(parser.date(from: instantText), "\(instantText)")
+        for zone in ["Asia/Jakarta", "UTC"] {
+            let clock = DateFormatter()
+            clock.locale = Locale(identifier: "en_US_POSIX")
+            clock.timeZone = TimeZone(identifier: zone)
+            clock.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            let table = try await desk.cli.run(["audit", "--article", id, "--timezone", zone], as: desk.chief)
+            #expect(table.stdout.hasPrefix("time (\(zone))"), "\(table.stdout)")
+            #expect(table.stdout.contains(clock.string(from: instant)), "\(zone): \(table.stdout)")
+        }
         for arguments in [["--since", tomorrow], ["--until", yesterday]] {
             let none = try await desk.cli.run(["audit", "--article", id, "--format", "json"] + arguments, as: desk.chief)
             #expect(none.status == 0, "\(arguments): \(none.stderr)")

@@ -19,6 +19,19 @@ struct PeriodOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Up to this time; a date alone is its start, so --since 2026-11-28 --until 2026-11-29 is that day.", valueName: "time")) var until: String?
     @Option(help: ArgumentHelp("IANA time zone for the times.", valueName: "zone")) var timezone = "Asia/Jakarta"
 
+    func validate() throws {
+        do { _ = try TimeInput.zone(timezone) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Instants as the desk's clock showed them, to the second: 2026-11-28 09:00:05.
+    func wallClock() -> (Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: timezone) ?? .gmt
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return { formatter.string(from: $0) }
+    }
+
     func period() throws -> (Date?, Date?) {
         let bounds: (Date?, Date?)
         do {
@@ -58,7 +71,12 @@ struct AuditQuery: AsyncParsableCommand {
             switch connection.json ? .json : format {
             case .json: printJSON(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
             case .csv: printText(csv(header, rows))
-            case .table: printText(rows.isEmpty ? "no audit entries match" : table(header.filter { $0 != "article" }, rows.map { [$0[0], $0[1], $0[2], $0[4], $0[5]] }, maxWidth: 50))
+            case .table:
+                // A person reads the table in the desk's zone, like `history`; JSON and CSV keep UTC instants.
+                let clock = period.wallClock()
+                let local = entries.map { clock($0.recordedAt) }
+                printText(rows.isEmpty ? "no audit entries match" : table(["time (\(period.timezone))"] + header[1...].filter { $0 != "article" },
+                                                                          zip(local, rows).map { [$0, $1[1], $1[2], $1[4], $1[5]] }, maxWidth: 50))
             }
         }
     }
