@@ -251,8 +251,10 @@ public struct Newsroom: Sendable {
 public struct ArticleNotFound: Error, Sendable, CustomStringConvertible {
     public var reference: String
     public var asOf: Date?
+    /// How to show `asOf`, when the caller knows the zone it was asked in.
+    public var asOfText: String?
     public var description: String {
-        if let asOf { return "Article \"\(reference)\" did not exist yet at \(Instant.format(asOf)). Try a later --as-of, or `newsroom history` to see when it was drafted." }
+        if let asOf { return "Article \"\(reference)\" did not exist yet at \(asOfText ?? Instant.format(asOf)). Try a later --as-of, or `newsroom history \(reference)` to see when it was drafted." }
         return "No article is called \"\(reference)\" (by id, slug or former slug). List articles with `newsroom list`."
     }
 }

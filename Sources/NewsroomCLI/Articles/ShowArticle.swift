@@ -48,10 +48,18 @@ struct ShowArticle: AsyncParsableCommand {
             if format == .ninjs { return try await showNinjs() }
             let instant = try asOfInstant()
             let reference = article
+            let zone = timezone
             let (id, state, version) = try await withNewsroom(connection) { newsroom in
                 let id = try await newsroom.resolve(reference)
-                let (state, version) = try await newsroom.article(id, asOf: instant)
-                return (id, state, version)
+                do {
+                    let (state, version) = try await newsroom.article(id, asOf: instant)
+                    return (id, state, version)
+                } catch var missing as ArticleNotFound where missing.asOf != nil {
+                    // Named as the person named it, at the time on their clock, not as a UTC instant.
+                    missing.reference = reference
+                    missing.asOfText = instant.map { TimeInput.display(ZonedInstant(instant: $0, timeZone: zone)) }
+                    throw missing
+                }
             }
             if connection.json || format == .json {
                 let encoder = JSONEncoder()
