@@ -3,6 +3,7 @@ import Foundation
 import NewsroomApplication
 import NewsroomDomain
 import NewsroomEventStore
+import NewsroomHTTP
 import NewsroomProjections
 
 /// The distinct exit codes listed in `newsroom --help`.
@@ -55,6 +56,8 @@ func classify(_ error: any Error) -> (Int32, String, String) {
         return (Exit.ruleViolation, "invalid-input", invalid.description)
     case let projection as ProjectionRunner.Failure:
         return (Exit.ruleViolation, "read-model", projection.description)
+    case let listen as ListenFailure:
+        return listen.isBadAddress ? (UsageFailure.exitCode, "usage", listen.description) : (Exit.unavailable, "address-unavailable", listen.description)
     case let decoding as EventDecodingError:
         return (Exit.internalError, "unreadable-event", decoding.description)
     default:

@@ -17,7 +17,7 @@ struct NewsroomCommand: AsyncParsableCommand {
               64  usage error: a flag or argument is wrong
               65  rule violation: the newsroom's rules refuse the command
               66  not found: no such article, image or staff member
-              69  database unavailable
+              69  unavailable: the database, or the address serve should listen on
               70  internal error
               75  conflict: someone else changed the article first; look and retry
               77  not permitted: you are not staff, or your role may not do this

@@ -24,7 +24,11 @@ public enum ReadAPIServer {
         services += [client, app]
         if let projector { services.append(FollowerService(follower: ProjectionFollower(settings: projector, logger: logger))) }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            throw ListenFailure(error, host: host, port: port) ?? error
+        }
     }
 }
 

@@ -51,6 +51,42 @@ struct ServeCLITests {
     static func text(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 
     /// A port nothing listens on: the kernel picks it for a socket that is then closed.
+    @Test("serve refuses what it cannot listen on, with what to do: a port in use (69), a port out of range, an unknown host, an address not this machine's (64)")
+    func addressesItCannotUse() async throws {
+        let desk = try await Newsdesk.make()
+        let (taken, port) = try Self.listeningSocket()
+        defer { close(taken) }
+        for (arguments, status, expected) in [
+            (["--port", String(port)], Int32(69), "127.0.0.1:\(port) is already in use by another program"),
+            (["--port", "99999"], 64, "--port must be from 1 to 65535, not 99999."),
+            (["--port", "0"], 64, "--port must be from 1 to 65535, not 0."),
+            (["--host", "no-such-host.invalid", "--port", String(port)], 64, "--host no-such-host.invalid is neither an IP address nor a name this machine can resolve"),
+            (["--host", "192.0.2.1", "--port", String(port)], 64, "--host 192.0.2.1 is not an address of this machine"),
+        ] {
+            let out = try await desk.cli.run(["serve"] + arguments)
+            #expect(out.status == status, "\(arguments): \(out.stderr)")
+            #expect(out.stderr.contains(expected), "\(arguments): \(out.stderr)")
+            #expect(!out.stderr.contains("unexpected error"), "\(arguments): \(out.stderr)")
+        }
+        let json = try await desk.cli.run(["serve", "--port", String(port), "--json"])
+        #expect(json.status == 69)
+        #expect((json.object["error"] as? [String: Any])?["kind"] as? String == "address-unavailable", "\(json.stdout)")
+    }
+
+    /// A socket listening on a free port of 127.0.0.1, for as long as the caller keeps it open.
+    static func listeningSocket() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSetupError(message: "socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0, listen(fd, 1) == 0 else { close(fd); throw TestSetupError(message: "bind() or listen() failed") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSetupError(message: "socket() failed") }

@@ -23,6 +23,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
+        guard (1...65_535).contains(port) else {
+            throw ValidationError("--port must be from 1 to 65535, not \(port).")
+        }
         guard (0...60_000).contains(articleCacheMs) else {
             throw ValidationError("--article-cache-ms must be from 0 (no cache) to 60000, not \(articleCacheMs).")
         }
@@ -34,7 +37,7 @@ struct Serve: AsyncParsableCommand {
             let output = BufferedLogOutput()
             var logger = Logger(label: "newsroom.serve") { BufferedLogHandler(label: $0, output: output) }
             logger.logLevel = logLevel
-            logger.info("serving", metadata: ["address": "\(host):\(port)", "role": "\(apiUser)", "projector": "\(withProjector)"])
+            logger.info("starting", metadata: ["address": "\(host):\(port)", "role": "\(apiUser)", "projector": "\(withProjector)"])
             try await ReadAPIServer.run(api: database.settings.with(user: apiUser, password: nonEmptyEnv("NEWSROOM_API_PASSWORD")),
                                         projector: withProjector ? database.settings : nil, host: host, port: port,
                                         articleCache: articleCacheMs > 0 ? .milliseconds(articleCacheMs) : nil, logger: logger, logOutput: output)
