@@ -42,6 +42,12 @@ struct StaffCLITests {
         #expect(back.status == 0, "\(back.stderr)")
         #expect(try await cli.run(["draft", "--headline", "Kembali bekerja", "--body", "y"], as: kiki).status == 0)
 
+        // A chief removing themselves would lose the rights to record it: refused, and nothing changes.
+        let itself = try await cli.run(["staff", "remove", desk.chief], as: desk.chief)
+        #expect(itself.status == 77, "\(itself.stderr)")
+        #expect(itself.stderr.contains("cannot remove themselves from the staff"), "\(itself.stderr)")
+        #expect(try await Self.groups(of: desk.chief, in: desk) == ["newsroom_chief"])
+
         let byEditor = try await cli.run(["staff", "add", "nobody_\(kiki)", "--role", "reporter"], as: desk.editor)
         #expect(byEditor.status == 77)
         #expect(byEditor.stderr.contains("\(desk.editor) is an editor"), "\(byEditor.stderr)")

@@ -308,6 +308,19 @@ struct StaffTests {
         #expect(throws: RuleViolation.self) { try StaffDecider.decide(.add(login: "yudono", displayName: String(repeating: "y", count: 201), role: .editor), state: Roster(), context: chief) }
         #expect(try StaffDecider.decide(.add(login: "yudono", displayName: "Yudono Yanuar — Redaktur", role: .editor), state: Roster(), context: chief).count == 1)
     }
+
+    @Test("nobody removes themselves: their login would lose the rights to record it; another chief may")
+    func noSelfRemoval() throws {
+        var roster = Roster()
+        for event in [StaffEvent.memberAdded(login: "chief", displayName: "Desk Chief", role: .chief),
+                      .memberAdded(login: "sari", displayName: "Sari", role: .chief)] {
+            roster = StaffDecider.evolve(roster, event)
+        }
+        #expect(throws: RuleViolation(.notAllowed, "chief cannot remove themselves from the staff. Ask another chief editor or the administrator.")) {
+            try StaffDecider.decide(.remove(login: "chief"), state: roster, context: Actor(login: "chief", role: .chief))
+        }
+        #expect(try StaffDecider.decide(.remove(login: "chief"), state: roster, context: Actor(login: "sari", role: .chief)) == [.memberRemoved(login: "chief")])
+    }
 }
 
 @Suite("Event versions")
