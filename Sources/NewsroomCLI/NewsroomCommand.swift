@@ -41,7 +41,7 @@ struct NewsroomCommand: AsyncParsableCommand {
         do {
             command = try parseAsRoot(arguments)
         } catch {
-            UsageFailure.exit(error, command: Self.self, json: json)
+            UsageFailure.exit(error, command: Self.self, json: json, arguments: arguments)
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -14,8 +14,11 @@ enum UsageFailure {
         arguments.prefix { $0 != "--" }.contains("--json")
     }
 
-    static func exit(_ error: any Error, command: any ParsableCommand.Type, json: Bool) -> Never {
+    static func exit(_ error: any Error, command: any ParsableCommand.Type, json: Bool, arguments: [String] = []) -> Never {
         let code = NewsroomCommand.exitCode(for: error).rawValue
+        if code == exitCode, let unknown = unknownCommand(in: arguments) {
+            exit(ValidationError(unknown.message), command: unknown.parent, json: json)
+        }
         if let validation = error as? ValidationError {
             if json { exitAsJSON(validation.message) }
             let usage = NewsroomCommand.usageString(for: command)
@@ -33,6 +36,46 @@ enum UsageFailure {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
         Foundation.exit(exitCode)
+    }
+
+    /// A word where a command name belongs that names none ("newsroom publsh x" reads to
+    /// ArgumentParser as two unexpected arguments), with the nearest name, if one is near.
+    static func unknownCommand(in arguments: [String]) -> (parent: any ParsableCommand.Type, message: String)? {
+        var current: any ParsableCommand.Type = NewsroomCommand.self
+        for word in arguments {
+            let children = current.configuration.subcommands
+            guard !children.isEmpty, !word.hasPrefix("-") else { return nil }
+            if let child = children.first(where: { $0._commandName == word || $0.configuration.aliases.contains(word) }) {
+                current = child
+                continue
+            }
+            var names: [String] = []
+            for child in children { names.append(child._commandName) }
+            let path = (commandPath(to: current) ?? ["newsroom"]).joined(separator: " ")
+            var nearest: (name: String, distance: Int)?
+            for name in names {
+                let distance = editDistance(name, word)
+                let close = distance <= 2 || (name.count >= 3 && word.contains(name)) || (word.count >= 3 && name.hasPrefix(word))
+                if close, distance < (nearest?.distance ?? Int.max) { nearest = (name, distance) }
+            }
+            let guess = nearest.map { " Did you mean `\(path) \($0.name)`?" } ?? ""
+            return (current, "\(path) has no command \"\(word.prefix(60))\".\(guess) Commands: \(names.joined(separator: ", ")).")
+        }
+        return nil
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var row = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[b.count]
     }
 
     /// The names from `newsroom` down to `command`, e.g. newsroom staff add.

@@ -136,6 +136,29 @@ struct InputAndUsageCLITests {
         #expect(publish.stderr.contains("\"\(tomorrow)\" is a date without a time of day. Add one, e.g. \(tomorrow) 09:00"), "\(publish.stderr)")
     }
 
+    @Test("a mistyped command is named as such, with the nearest command, at any depth (it read as 'unexpected arguments')")
+    func mistypedCommands() async throws {
+        let cli = CLIRunner(database: try TestCluster.admin)
+        for (arguments, expected) in [
+            (["publsh", "gempa"], "newsroom has no command \"publsh\". Did you mean `newsroom publish`?"),
+            (["change-slug", "gempa", "gempa-baru"], "newsroom has no command \"change-slug\". Did you mean `newsroom slug`?"),
+            (["staff", "ad", "kiki"], "newsroom staff has no command \"ad\". Did you mean `newsroom staff add`? Commands: add, list, role, remove."),
+            (["db", "strat"], "Did you mean `newsroom db start`?"),
+            (["wibble"], "newsroom has no command \"wibble\". Commands: draft, edit,"),
+        ] {
+            let out = try await cli.run(arguments)
+            #expect(out.status == 64, "\(arguments)")
+            #expect(out.stderr.contains(expected), "\(arguments): \(out.stderr)")
+        }
+        let json = try await cli.run(["publsh", "--json"])
+        #expect(json.status == 64)
+        #expect(((json.object["error"] as? [String: Any])?["message"] as? String)?.contains("Did you mean `newsroom publish`?") == true, "\(json.stdout)")
+        // A real command with a wrong argument is not taken for a mistyped one.
+        let known = try await cli.run(["show", "a", "b"])
+        #expect(known.status == 64)
+        #expect(!known.stderr.contains("has no command"), "\(known.stderr)")
+    }
+
     @Test("--version names the release and the log schema this build migrates to, with exit 0")
     func version() async throws {
         let cli = CLIRunner(database: try TestCluster.admin)
