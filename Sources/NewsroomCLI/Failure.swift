@@ -23,7 +23,7 @@ func report(_ error: any Error, json: Bool) -> ExitCode {
     if json {
         let object: [String: Any] = ["error": ["kind": kind, "message": message, "exitCode": Int(code)]]
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardOutput.write(data + Data("\n".utf8))
         }
     } else {
         FileHandle.standardError.write(Data("newsroom: \(TerminalText.visible(message))\n".utf8))
@@ -61,6 +61,9 @@ func classify(_ error: any Error) -> (Int32, String, String) {
     case let decoding as EventDecodingError:
         return (Exit.internalError, "unreadable-event", decoding.description)
     default:
+        // A database error some path did not translate (e.g. a reporter running projections
+        // rebuild) still gets its meaning and exit code, not PostgresNIO's "Generic description".
+        if let translated = EventStoreError.from(error) as? EventStoreError { return classify(translated) }
         return (Exit.internalError, "internal", "unexpected error: \(error)")
     }
 }

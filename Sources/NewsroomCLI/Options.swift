@@ -64,6 +64,6 @@ extension AsyncParsableCommand {
 
 func printJSON(_ object: Any) {
     if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) {
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        StandardOutput.write(data + Data("\n".utf8))
     }
 }

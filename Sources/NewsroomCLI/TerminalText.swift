@@ -7,7 +7,7 @@ import Foundation
 /// `audit` (retitle the window, clear the screen, hide text); shown as a symbol it is only text.
 /// `--json` output is exact and needs none of this: JSON escapes every control character.
 func printText(_ text: String) {
-    print(TerminalText.visible(text))
+    StandardOutput.write(Data((TerminalText.visible(text) + "\n").utf8))
 }
 
 enum TerminalText {

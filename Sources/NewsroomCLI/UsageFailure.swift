@@ -33,7 +33,7 @@ enum UsageFailure {
     private static func exitAsJSON(_ message: String) -> Never {
         let object: [String: Any] = ["error": ["kind": "usage", "message": message, "exitCode": Int(exitCode)]]
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardOutput.write(data + Data("\n".utf8))
         }
         Foundation.exit(exitCode)
     }

@@ -108,7 +108,7 @@ extension EventStoreError {
         case "NR006":
             return EventStoreError(.notPermitted, "\(message). Nothing was changed.")
         case "42501":
-            return EventStoreError(.notPermitted, "Permission denied: \(message). Ask an administrator to add you as staff (`newsroom staff add`).")
+            return EventStoreError(.notPermitted, "Permission denied: \(message). Not on the staff? A chief editor adds you (`newsroom staff add`). Administration (db migrate, projections rebuild, import archive) needs the database's owner.")
         case "42883":
             // A function newsroom calls is missing: the schema predates this newsroom.
             return EventStoreError(.migration, "\(message). This database's schema is older than this newsroom: ask the administrator to run `newsroom db migrate`.")

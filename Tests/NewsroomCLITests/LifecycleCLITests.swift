@@ -293,6 +293,17 @@ struct LifecycleCLITests {
         #expect(out.stderr.contains("Is it running?"))
     }
 
+    @Test("a reporter running administration is told who may (exit 77), not 'unexpected error: PSQLError' (exit 70)")
+    func administrationByStaff() async throws {
+        let desk = try await Newsdesk.make()
+        for arguments in [["projections", "rebuild", "published"], ["db", "migrate"], ["replay", "published", "--until", "2026-12-01", "--into", "site_by_reporter"]] {
+            let out = try await desk.cli.run(arguments, as: desk.reporter)
+            #expect(out.status == 77, "\(arguments): \(out.stderr)")
+            #expect(out.stderr.contains("Administration (db migrate, projections rebuild, import archive) needs the database's owner."), "\(arguments): \(out.stderr)")
+            #expect(!out.stderr.contains("unexpected error"), "\(arguments): \(out.stderr)")
+        }
+    }
+
     @Test("operator flags out of range are refused with what is allowed, before anything runs")
     func operatorFlags() async throws {
         let desk = try await Newsdesk.make()

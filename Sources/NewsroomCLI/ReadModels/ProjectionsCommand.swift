@@ -119,7 +119,7 @@ struct ProjectionsRun: AsyncParsableCommand {
         try await guarded(json: connection.json) {
             let database = try await connection.open()
             let follower = ProjectionFollower(settings: database.settings, logger: .quiet("newsroom.projections"))
-            let task = Task { await follower.run { applied in FileHandle.standardOutput.write(Data("applied \(applied) events\n".utf8)) } }
+            let task = Task { await follower.run { applied in StandardOutput.write(Data("applied \(applied) events\n".utf8)) } }
             let signals = [SIGTERM, SIGINT].map { signalNumber -> any DispatchSourceSignal in
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber)
@@ -127,7 +127,7 @@ struct ProjectionsRun: AsyncParsableCommand {
                 source.resume()
                 return source
             }
-            FileHandle.standardOutput.write(Data("following the log; stop with Ctrl-C or SIGTERM\n".utf8))
+            StandardOutput.write(Data("following the log; stop with Ctrl-C or SIGTERM\n".utf8))
             await task.value
             signals.forEach { $0.cancel() }
             printText("stopped")
