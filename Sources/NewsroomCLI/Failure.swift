@@ -26,7 +26,7 @@ func report(_ error: any Error, json: Bool) -> ExitCode {
             StandardOutput.write(data + Data("\n".utf8))
         }
     } else {
-        FileHandle.standardError.write(Data("newsroom: \(TerminalText.visible(message))\n".utf8))
+        StandardOutput.error(Data("newsroom: \(TerminalText.visible(message))\n".utf8))
     }
     return ExitCode(code)
 }

@@ -24,7 +24,7 @@ struct ConnectionOptions: ParsableArguments {
         let database = try await Database.open(environment: env, user: user ?? nonEmptyEnv("PGUSER"),
                                                dataDirectory: dataDir, readModelStamp: Self.readModelStamp, logger: logger)
         if announcingCreation, database.createdLocalCluster, let cluster = database.localCluster {
-            FileHandle.standardError.write(Data("newsroom: there was no local database in \(cluster.directory.path), so this is a new, empty one. If you meant another, check --data-dir or NEWSROOM_DATA_DIR.\n".utf8))
+            StandardOutput.error(Data("newsroom: there was no local database in \(cluster.directory.path), so this is a new, empty one. If you meant another, check --data-dir or NEWSROOM_DATA_DIR.\n".utf8))
         }
         if database.preparedNow, let cluster = database.localCluster {
             // A new or newly migrated local database: its owner installs the read models, and

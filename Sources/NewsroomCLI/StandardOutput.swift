@@ -13,6 +13,12 @@ enum StandardOutput {
         }
     }
 
+    /// Standard error, which a pipeline may close too (`newsroom ... 2>&1 | head`): a message
+    /// nobody can read any more is dropped rather than trapping.
+    static func error(_ data: Data) {
+        try? FileHandle.standardError.write(contentsOf: data)
+    }
+
     /// A failed write to standard output: a reader that left ends the process as it ends any
     /// writer in a pipeline, by SIGPIPE and without a word; anything else (a full disk) is said.
     static func failed(_ error: any Error) -> Never {
@@ -20,7 +26,7 @@ enum StandardOutput {
             signal(SIGPIPE, SIG_DFL)
             raise(SIGPIPE)
         }
-        FileHandle.standardError.write(Data("newsroom: cannot write to standard output: \(error.localizedDescription)\n".utf8))
+        Self.error(Data("newsroom: cannot write to standard output: \(error.localizedDescription)\n".utf8))
         exit(Exit.internalError)
     }
 

@@ -33,7 +33,7 @@ enum InputFile {
     static func open(_ path: String, flag: String) throws -> FileHandle {
         if path == "-" {
             if isatty(STDIN_FILENO) == 1 {
-                FileHandle.standardError.write(Data("newsroom: reading \(flag) from the terminal; end it with Ctrl-D on a line of its own.\n".utf8))
+                StandardOutput.error(Data("newsroom: reading \(flag) from the terminal; end it with Ctrl-D on a line of its own.\n".utf8))
             }
             return .standardInput
         }

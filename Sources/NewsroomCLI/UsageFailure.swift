@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 
-/// How newsroom ends on a usage error, which ArgumentParser would report in two ways a person or a
+/// How newsroom ends on a usage error, which ArgumentParser would report in ways a person or a
 /// program cannot rely on: a `ValidationError` thrown by a command's `run()` came with the usage
-/// of `newsroom` itself ("newsroom <subcommand>") instead of the command's, and `--json` got
-/// plain text on standard error like any other. Here a usage error names the command it is
-/// about, and with `--json` it is the same error object every other failure prints.
+/// of `newsroom` itself ("newsroom <subcommand>") instead of the command's, a mistyped command
+/// read as "2 unexpected arguments", and `--json` got plain text on standard error like any
+/// other. Here a usage error names the command it is about (or the one meant), and with `--json`
+/// it is the same error object every other failure prints.
 enum UsageFailure {
     static let exitCode: Int32 = 64
 
@@ -23,7 +24,7 @@ enum UsageFailure {
             if json { exitAsJSON(validation.message) }
             let usage = NewsroomCommand.usageString(for: command)
             let help = (commandPath(to: command) ?? ["newsroom"]).joined(separator: " ") + " --help"
-            FileHandle.standardError.write(Data("Error: \(TerminalText.visible(validation.message))\nUsage: \(usage)\n  See '\(help)' for more information.\n".utf8))
+            StandardOutput.error(Data("Error: \(TerminalText.visible(validation.message))\nUsage: \(usage)\n  See '\(help)' for more information.\n".utf8))
             Foundation.exit(exitCode)
         }
         if json && code == exitCode { exitAsJSON(NewsroomCommand.message(for: error)) }

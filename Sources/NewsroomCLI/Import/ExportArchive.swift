@@ -38,7 +38,7 @@ struct ExportArchive: AsyncParsableCommand {
             }
             if let output {
                 try? handle.close()
-                FileHandle.standardError.write(Data("exported \(count) events to \(output)\n".utf8))
+                StandardOutput.error(Data("exported \(count) events to \(output)\n".utf8))
             }
         }
     }

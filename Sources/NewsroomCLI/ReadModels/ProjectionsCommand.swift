@@ -96,14 +96,14 @@ final class ProgressReporter: @unchecked Sendable {
         let text = "\(label): \(done)/\(total) events, \(Int(rate)) events/s, ETA \(Int(eta)) s"
         if isTerminal {
             let bar = String(repeating: "█", count: Int(fraction * 30)) + String(repeating: "░", count: 30 - Int(fraction * 30))
-            FileHandle.standardError.write(Data("\r\(bar) \(text)\u{1B}[K".utf8))
+            StandardOutput.error(Data("\r\(bar) \(text)\u{1B}[K".utf8))
         } else {
-            FileHandle.standardError.write(Data("\(text)\n".utf8))
+            StandardOutput.error(Data("\(text)\n".utf8))
         }
     }
 
     func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal { StandardOutput.error(Data("\n".utf8)) }
     }
 }
 
