@@ -26,7 +26,7 @@ public struct Migrator: Sendable {
         var seen: [Int: String] = [:]
         var list: [Migration] = []
         for file in files {
-            guard let number = Int(file.prefix { $0.isNumber }), file.first?.isNumber == true else {
+            guard let number = Self.number(of: file) else {
                 throw EventStoreError(.migration, "Schema file \(file) does not start with a number. Name migrations NNN_description.sql.")
             }
             if let other = seen[number] {
@@ -57,6 +57,18 @@ public struct Migrator: Sendable {
             return candidate
         }
         throw EventStoreError(.migration, "Cannot find the Schema/ folder with the SQL migrations. Run newsroom from its checkout, or set NEWSROOM_SCHEMA_DIR to the folder.")
+    }
+
+    /// The NNN of an `NNN_name.sql` file, or nil for a name that does not start with a number.
+    static func number(of file: String) -> Int? {
+        file.first?.isNumber == true ? Int(file.prefix { $0.isNumber }) : nil
+    }
+
+    /// The highest migration number in `directory`, from the file names alone: `newsroom
+    /// --version` asks on every start, so no file is read.
+    public static func latestVersion(in directory: URL) -> Int? {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".sql") }.compactMap(number(of:)).max()
     }
 
     /// Identifies this set of files: which migrations, with which content.
