@@ -56,6 +56,9 @@ extension AsyncParsableCommand {
             throw exit
         } catch let error as ValidationError {
             throw error
+        } catch where StandardOutput.isBrokenPipe(error) {
+            // A body that writes through a handle of its own (export) meets a reader that left.
+            StandardOutput.failed(error)
         } catch {
             throw report(error, json: json)
         }

@@ -28,13 +28,8 @@ struct ExportArchive: AsyncParsableCommand {
             } else {
                 handle = FileHandle.standardOutput
             }
-            let count: Int
-            do {
-                count = try await withNewsroom(connection, onOneEventLoop: false) { newsroom in
-                    try await ArchiveExporter(store: newsroom.store).export(to: handle)
-                }
-            } catch where output == nil && StandardOutput.isBrokenPipe(error) {
-                StandardOutput.failed(error)
+            let count = try await withNewsroom(connection, onOneEventLoop: false) { newsroom in
+                try await ArchiveExporter(store: newsroom.store).export(to: handle)
             }
             if let output {
                 try? handle.close()
