@@ -262,11 +262,16 @@ public struct EventStore: Sendable {
     /// How many committed events lie after `position`, readable or not yet. An empty batch from
     /// `readAll` while this is above zero means an older transaction, possibly in another database
     /// of the cluster, is still open: those events become readable when it ends. Nothing is skipped.
-    public func committedEvents(after position: LogPosition) async throws -> Int {
+    /// With `recordedThrough`, only those recorded by that instant are counted (what a replay needs).
+    public func committedEvents(after position: LogPosition, recordedThrough instant: Date? = nil) async throws -> Int {
         do {
-            let rows = try await run("""
-                SELECT count(*)::bigint FROM events WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
-                """)
+            let (transaction, after) = (String(position.transactionID), position.position)
+            let query: PostgresQuery = if let instant {
+                "SELECT count(*)::bigint FROM events WHERE (transaction_id, position) > (\(transaction)::xid8, \(after)) AND recorded_at <= \(instant)"
+            } else {
+                "SELECT count(*)::bigint FROM events WHERE (transaction_id, position) > (\(transaction)::xid8, \(after))"
+            }
+            let rows = try await run(query)
             for try await count in rows.decode(Int64.self) { return Int(count) }
             return 0
         } catch {

@@ -450,7 +450,14 @@ public struct ProjectionRunner: Sendable {
     }
 
     /// A point-in-time copy: the projection as it would have stood at `until`, in its own schema.
-    public func replay(_ projection: any Projection, until: Date, into schema: String) async throws -> Int {
+    /// Returns how many events it applied (those recorded by `until`).
+    ///
+    /// A replay is never caught up later, so it must not stop where the read horizon happens to
+    /// stand: an older transaction anywhere in the cluster keeps events committed after it
+    /// unreadable. It waits, up to `patience`, until every committed event recorded by `until` has
+    /// been read; past that it is refused and its schema dropped, rather than kept short.
+    public func replay(_ projection: any Projection, until: Date, into schema: String,
+                       patience: Duration = Self.readYourWritesPatience) async throws -> Int {
         guard validSchemaName(schema) else {
             throw Failure(description: "\"\(schema)\" is not a usable schema name: use lowercase letters, digits and _, starting with a letter.")
         }
@@ -461,9 +468,30 @@ public struct ProjectionRunner: Sendable {
             throw Failure(description: "The schema \"\(schema)\" already exists. Pick another name, or drop it: DROP SCHEMA \(schema) CASCADE.")
         }
         try await createSchema(projection, schema: schema, until: until, deferringIndexes: true)
-        let applied = try await catchUp(projection, schema: schema)
+        let store = EventStore(client: client, logger: logger)
+        let deadline = ContinuousClock.now + patience
+        while true {
+            try await catchUp(projection, schema: schema)
+            let unread = try await store.committedEvents(after: checkpoint(schema), recordedThrough: until)
+            if unread == 0 { break }
+            guard ContinuousClock.now < deadline else {
+                try await dropSchema(schema)
+                throw Failure(description: """
+                    \(unread) events recorded by then are committed but not yet readable: a transaction elsewhere in this \
+                    PostgreSQL cluster has been open for over \(patience.components.seconds) s and holds the read horizon back. Nothing was kept \
+                    in \(schema). Run the replay again once it ends (pg_stat_activity shows the open transactions and their xact_start).
+                    """)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         try await createIndexes(projection, schema: schema)
-        return applied
+        return try await eventsApplied(schema)
+    }
+
+    func eventsApplied(_ schema: String) async throws -> Int {
+        let rows = try await client.query("SELECT events_applied FROM projection_checkpoints WHERE schema_name = \(schema)", logger: logger)
+        for try await applied in rows.decode(Int64.self) { return Int(applied) }
+        return 0
     }
 
     func dropSchema(_ schema: String) async throws {

@@ -130,6 +130,11 @@ struct InputAndUsageCLITests {
         #expect(before.stderr.contains("Article \"\(id)\" did not exist yet at \(yesterday) 00:00 GMT+7 (Asia/Jakarta)."), "\(before.stderr)")
         let replayed = try await desk.cli.run(["replay", "published", "--until", tomorrow, "--into", "site_\(UUID().uuidString.prefix(8).lowercased())"])
         #expect(replayed.status == 0, "\(replayed.stderr)")
+        let logged = try await TestCluster.rows(desk.cli.database, "SELECT count(*)::text FROM events")
+        #expect(replayed.stdout.contains("(\(logged.first ?? "?") events recorded by then)"), "\(replayed.stdout)")
+        // It reports the events up to its instant, not the events it read past it.
+        let empty = try await desk.cli.run(["replay", "published", "--until", yesterday, "--into", "site_\(UUID().uuidString.prefix(8).lowercased())"])
+        #expect(empty.stdout.contains("(0 events recorded by then)"), "\(empty.stdout) \(empty.stderr)")
 
         let publish = try await desk.cli.run(["publish", id, "--at", tomorrow], as: desk.editor)
         #expect(publish.status == 64)

@@ -5,6 +5,7 @@ import NewsroomEventStore
 import NewsroomProjections
 import NewsroomTestSupport
 import PostgresNIO
+import Synchronization
 import Testing
 
 @Suite("Projections")
@@ -339,5 +340,69 @@ struct ProjectionTests {
         #expect(try await room.indexDefinitions(schema) == room.indexDefinitions("published"))
         try await room.catchUpAll()
         #expect(try await room.digest("published").isEmpty == false)
+    }
+
+    @Test("a replay waits for events an older open transaction keeps unreadable, and is refused, keeping nothing, when it stays open")
+    func replayBehindHeldHorizon() async throws {
+        let room = try await TestNewsroom.make()
+        let (reporter, editor) = (room.reporters[0], room.editors[0])
+        // A transaction with an id, opened before the article's events and still open, keeps
+        // them unreadable to every reader in the cluster (the read horizon).
+        let holding = Holder()
+        let holder = Task {
+            try await TestCluster.withStore(room.db) { store in
+                try await store.client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: TestCluster.logger)
+                    try await connection.query("SELECT pg_current_xact_id()", logger: TestCluster.logger)
+                    holding.started()
+                    await holding.waitForRelease()
+                    try await connection.query("COMMIT", logger: TestCluster.logger)
+                }
+            }
+        }
+        await holding.waitUntilStarted()
+        let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Di balik cakrawala", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        for (login, command) in [(reporter, ArticleCommand.setByline(reporters: [BylineEntry(name: "Rina")], wireSource: nil)), (editor, .assignEditor(login: editor)),
+                                 (reporter, .submit), (editor, .approve), (editor, .publish(schedule: nil, embargoUntil: nil))] {
+            _ = try await room.as(login) { try await $0.execute(command, on: id, commandID: UUID()) }
+        }
+        let now = Date()
+        let (refused, waited) = ("short_\(UUID().uuidString.prefix(6).lowercased())", "waited_\(UUID().uuidString.prefix(6).lowercased())")
+        try await TestCluster.withStore(room.db) { store in
+            let runner = ProjectionRunner(client: store.client, logger: TestCluster.logger)
+            let failure = await #expect(throws: ProjectionRunner.Failure.self) {
+                _ = try await runner.replay(PublishedArticlesProjection(), until: now, into: refused, patience: .milliseconds(300))
+            }
+            #expect(failure?.description.contains("holds the read horizon back. Nothing was kept in \(refused).") == true, "\(String(describing: failure))")
+            let left = try await TestCluster.rows(room.db, "SELECT nspname::text FROM pg_namespace WHERE nspname = '\(refused)' UNION ALL SELECT schema_name FROM projection_checkpoints WHERE schema_name = '\(refused)'")
+            #expect(left.isEmpty, "\(left)")
+
+            let release = Task { try await Task.sleep(for: .seconds(1)); holding.release() }
+            let applied = try await runner.replay(PublishedArticlesProjection(), until: now, into: waited)
+            try await release.value
+            let logged = try await TestCluster.rows(room.db, "SELECT count(*)::text FROM events")
+            #expect(String(applied) == logged.first)
+            let headlines = try await TestCluster.rows(room.db, "SELECT headline FROM \(waited).articles")
+            #expect(headlines == ["Di balik cakrawala"])
+        }
+        holding.release()
+        try await holder.value
+    }
+}
+
+/// One side holds a transaction open until the other releases it.
+final class Holder: Sendable {
+    private let isStarted = Mutex(false)
+    private let isReleased = Mutex(false)
+
+    func started() { isStarted.withLock { $0 = true } }
+    func release() { isReleased.withLock { $0 = true } }
+
+    func waitUntilStarted() async {
+        while !isStarted.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    func waitForRelease() async {
+        while !isReleased.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
     }
 }

@@ -31,7 +31,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let (projection, schema) = (Projections.named(name)!, into)
             let database = try await connection.open()
             let count = try await database.withClient { try await ProjectionRunner(client: $0).replay(projection, until: instant, into: schema) }
-            printText("replayed \(projection.name) up to \(until) into schema \(schema) (\(count) events read)")
+            printText("replayed \(projection.name) up to \(until) into schema \(schema) (\(count) events recorded by then)")
         }
     }
 }
