@@ -55,11 +55,13 @@ struct RunnerResilienceTests {
         return false
     }
 
-    /// A follower as `projections run` starts it, but with full rounds 30 s apart, so that only its
-    /// reads of new events explain what it applies; returned once it has had half a second to start.
+    /// A follower as `projections run` starts it, but with full rounds 2 minutes apart, so that only
+    /// its reads of new events explain what it applies; returned once it has had half a second to
+    /// start. The tests wait up to 30 s for it: other tests in the cluster hold the read horizon
+    /// back for seconds at a time on purpose, and on two busy cores that reached 10 s.
     func follow(_ room: TestNewsroom) async throws -> Task<Void, Never> {
         var follower = ProjectionFollower(settings: room.db, logger: TestCluster.logger)
-        follower.fullRoundInterval = .seconds(30)
+        follower.fullRoundInterval = .seconds(120)
         let following = Task { await follower.run() }
         try await Task.sleep(for: .milliseconds(500))
         return following
@@ -128,7 +130,7 @@ struct RunnerResilienceTests {
         }
     }
 
-    @Test("live: the follower, reading the log for new events every few milliseconds (full rounds set to 30 s), shows each command in the audit within seconds")
+    @Test("live: the follower, reading the log for new events every few milliseconds (full rounds set to 2 minutes), shows each command in the audit within seconds")
     func liveLag() async throws {
         let room = try await TestNewsroom.make()
         try await room.catchUpAll()
@@ -156,7 +158,7 @@ struct RunnerResilienceTests {
         }
         let sorted = lags.sorted()
         let median = sorted[sorted.count / 2]
-        // Far under the 30 s full round: only the follower's reads of new events explain it. Loose bounds, because the
+        // Far under the 2-minute full round: only the follower's reads of new events explain it. Loose bounds, because the
         // other tests' write transactions elsewhere in the cluster hold the read horizon back
         // meanwhile (alone, the lag is milliseconds; Scripts/bench is where lag is measured).
         #expect(median < 3.0, "median lag \(median) s: the follower did not notice the commits")
@@ -211,15 +213,15 @@ struct RunnerResilienceTests {
         let reporter = room.reporters[0]
         let id = try await room.as(reporter) { try await $0.draft(ArticleFields(headline: "Hanya artikel", body: "Isi"), slug: nil, commandID: UUID()).articleID }
         for n in 0..<5 { _ = try await room.as(reporter) { try await $0.execute(.edit(ArticleFields(summary: "Ringkasan \(n)")), on: id, commandID: UUID()) } }
-        #expect(try await eventually(room, within: .seconds(10), every: .milliseconds(50), "SELECT 1 FROM audit.entries WHERE article_id = \(id.uuid) HAVING count(*) = 6"))
+        #expect(try await eventually(room, within: .seconds(30), every: .milliseconds(50), "SELECT 1 FROM audit.entries WHERE article_id = \(id.uuid) HAVING count(*) = 6"))
         let checkpoints = { try await TestCluster.withStore(room.db) { try await ProjectionRunner(client: $0.client, logger: TestCluster.logger).liveCheckpoints() } }
         var standing = try await checkpoints()
         #expect(standing["access"]! < standing["audit"]!, "the access model took reads of article events only")
         // A staff change is the access model's business: it comes at once (the round is 30 s away).
         let editor = room.editors[0]
         _ = try await TestCluster.withStore(room.db) { try await Newsroom(store: $0).changeStaffRole(login: editor, role: .chief, commandID: UUID()) }
-        #expect(try await eventually(room, within: .seconds(10), every: .milliseconds(50), "SELECT 1 FROM access.staff_roles WHERE login = \(editor) AND role = 'chief'"))
-        #expect(try await eventually(room, within: .seconds(10), every: .milliseconds(50), "SELECT 1 FROM audit.entries WHERE action = 'staff-role'"))
+        #expect(try await eventually(room, within: .seconds(30), every: .milliseconds(50), "SELECT 1 FROM access.staff_roles WHERE login = \(editor) AND role = 'chief'"))
+        #expect(try await eventually(room, within: .seconds(30), every: .milliseconds(50), "SELECT 1 FROM audit.entries WHERE action = 'staff-role'"))
         standing = try await checkpoints()
         #expect(standing["access"] == standing["audit"], "the access model did not catch up with the read that concerned it")
         following.cancel()
@@ -243,8 +245,8 @@ struct RunnerResilienceTests {
             #expect(try await runner.installAll() == ["stats"])
         }
         let id = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Celah", body: "Isi"), slug: nil, commandID: UUID()).articleID }
-        let caughtUp = try await eventually(room, within: .seconds(20), every: .milliseconds(50), "SELECT 1 FROM stats.articles WHERE article_id = \(id.uuid)")
-        #expect(caughtUp, "the reinstalled model did not catch up within 20 s (full rounds are 30 s apart)")
+        let caughtUp = try await eventually(room, within: .seconds(30), every: .milliseconds(50), "SELECT 1 FROM stats.articles WHERE article_id = \(id.uuid)")
+        #expect(caughtUp, "the reinstalled model did not catch up within 30 s (full rounds are 2 minutes apart)")
         following.cancel()
         try await room.catchUpAll()
         let rebuilt = try await room.digest("stats")
