@@ -68,20 +68,26 @@ public enum TestCluster {
         }
     }
 
+    /// One migrated template for the whole run. The tests that start together all ask for it at
+    /// once; they share the one creation under way (an actor alone would let each of them, at its
+    /// first suspension, start a template of its own: 40 were made and migrated in one run).
     actor Template {
         static let shared = Template()
-        var created: String?
+        var creation: Task<String, any Error>?
 
         func name() async throws -> String {
-            if let created { return created }
-            let name = "nrtemplate_\(UUID().uuidString.prefix(8).lowercased())"
-            try await TestCluster.admin(sql: "CREATE DATABASE \(name)")
-            try await Database.withClient(try TestCluster.admin.with(database: name), logger: TestCluster.logger) { client in
-                try await Migrator(directory: TestCluster.schemaDirectory).migrate(client, logger: TestCluster.logger)
-                try await ProjectionRunner(client: client, logger: TestCluster.logger).installAll()
+            if let creation { return try await creation.value }
+            let creation = Task {
+                let name = "nrtemplate_\(UUID().uuidString.prefix(8).lowercased())"
+                try await TestCluster.admin(sql: "CREATE DATABASE \(name)")
+                try await Database.withClient(try TestCluster.admin.with(database: name), logger: TestCluster.logger) { client in
+                    try await Migrator(directory: TestCluster.schemaDirectory).migrate(client, logger: TestCluster.logger)
+                    try await ProjectionRunner(client: client, logger: TestCluster.logger).installAll()
+                }
+                return name
             }
-            created = name
-            return name
+            self.creation = creation
+            return try await creation.value
         }
     }
 }
