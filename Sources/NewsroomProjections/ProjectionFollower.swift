@@ -144,13 +144,19 @@ public struct ProjectionFollower: Sendable {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     /// Runs `body`, or throws when it has not finished within `limit` (a connection that died
-    /// without telling us must not stall the follower for ever).
+    /// without telling us must not stall the follower for ever), or at once when the caller is
+    /// cancelled: a shutdown must not wait for a read that waits on the server (a catch-up batch
+    /// left behind rolls back with its checkpoint when the process ends).
     static func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let race = DeadlineRace<T>()
         let work = Task { await race.finish(with: await Result(catching: body)) }
         let timer = Task { try? await Task.sleep(for: limit); await race.finish(with: .failure(Failure(description: "a catch-up round took longer than \(limit); reconnecting"))) }
         defer { work.cancel(); timer.cancel() }
-        return try await race.value()
+        return try await withTaskCancellationHandler {
+            try await race.value()
+        } onCancel: {
+            Task { await race.finish(with: .failure(CancellationError())) }
+        }
     }
 }
 

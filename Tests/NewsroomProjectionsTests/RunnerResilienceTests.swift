@@ -348,4 +348,25 @@ struct RunnerResilienceTests {
             #expect(try await ProjectionRunner(client: store.client, logger: TestCluster.logger).status().allSatisfy(\.runnerActive))
         }
     }
+
+    @Test("a follower's step bounded by a deadline ends as soon as the follower is cancelled, not when the step or the deadline does")
+    func deadlineStepEndsOnCancellation() async throws {
+        // Work that does not notice cancellation, as a read waiting on the server does not.
+        let stubborn = Task {
+            try await ProjectionFollower.withDeadline(.seconds(30)) {
+                let end = ContinuousClock.now + .seconds(5)
+                while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
+                return 1
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let cancelled = ContinuousClock.now
+        stubborn.cancel()
+        let outcome = await stubborn.result
+        let took = ContinuousClock.now - cancelled
+        #expect(took < .seconds(2), "the cancelled step ended after \(took)")
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        // Not cancelled, it still returns what the work returns.
+        #expect(try await ProjectionFollower.withDeadline(.seconds(30)) { 7 } == 7)
+    }
 }
