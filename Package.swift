@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsroomCLITests",
-            dependencies: ["NewsroomEventStore", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["NewsroomApplication", "NewsroomEventStore", "NewsroomTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
     ],
     swiftLanguageModes: [.v6]

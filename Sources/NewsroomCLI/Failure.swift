@@ -55,7 +55,7 @@ func classify(_ error: any Error) -> (Int32, String, String) {
     case let invalid as TempoPage.ParseError:
         return (Exit.ruleViolation, "invalid-input", invalid.description)
     case let projection as ProjectionRunner.Failure:
-        return (Exit.ruleViolation, "read-model", projection.description)
+        return projection.isTemporary ? (Exit.conflict, "try-again", projection.description) : (Exit.ruleViolation, "read-model", projection.description)
     case let listen as ListenFailure:
         return listen.isBadAddress ? (UsageFailure.exitCode, "usage", listen.description) : (Exit.unavailable, "address-unavailable", listen.description)
     case let decoding as EventDecodingError:

@@ -36,6 +36,8 @@ public struct ProjectionRunner: Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// Nothing is wrong with the request; it can succeed later, once the cluster has moved on.
+        public var isTemporary = false
     }
 
     /// Batches stay small because a batch is a write transaction, and every reader of the log in the
@@ -478,14 +480,19 @@ public struct ProjectionRunner: Sendable {
                 try await dropSchema(schema)
                 throw Failure(description: """
                     \(unread) events recorded by then are committed but not yet readable: a transaction elsewhere in this \
-                    PostgreSQL cluster has been open for over \(patience.components.seconds) s and holds the read horizon back. Nothing was kept \
+                    PostgreSQL cluster has been open for over \(Self.seconds(patience)) and holds the read horizon back. Nothing was kept \
                     in \(schema). Run the replay again once it ends (pg_stat_activity shows the open transactions and their xact_start).
-                    """)
+                    """, isTemporary: true)
             }
             try await Task.sleep(for: .milliseconds(20))
         }
         try await createIndexes(projection, schema: schema)
         return try await eventsApplied(schema)
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        return fraction == 0 ? "\(whole) s" : String(format: "%.1f s", Double(whole) + Double(fraction) / 1e18)
     }
 
     func eventsApplied(_ schema: String) async throws -> Int {

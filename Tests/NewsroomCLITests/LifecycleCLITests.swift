@@ -1,5 +1,8 @@
 import Foundation
+import NewsroomApplication
+import NewsroomDomain
 import NewsroomTestSupport
+import PostgresNIO
 import Testing
 
 @Suite("The newsroom CLI, end to end against PostgreSQL")
@@ -312,10 +315,45 @@ struct LifecycleCLITests {
             (["projections", "rebuild", "audit", "--batch-size", "0"], "--batch-size must be between 1 and 100000, not 0"),
             (["serve", "--article-cache-ms", "70000"], "--article-cache-ms must be from 0 (no cache) to 60000, not 70000"),
             (["serve", "--article-cache-ms", "soon"], "article-cache-ms"),
+            (["replay", "published", "--until", "2026-12-01", "--into", "then", "--wait", "7200"], "--wait must be from 0 to 3600 seconds, not 7200."),
         ] {
             let result = try await desk.cli.run(arguments)
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
         }
+    }
+
+    @Test("replay while an older transaction keeps the log's newest events unreadable: it waits for it, or gives up after --wait with exit 75 and keeps nothing")
+    func replayBehindAnOpenTransaction() async throws {
+        let desk = try await Newsdesk.make()
+        let db = desk.cli.database
+        let (release, held) = AsyncStream<Void>.makeStream()
+        let (opened, opening) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await TestCluster.withStore(db) { store in
+                try await store.client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: TestCluster.logger)
+                    try await connection.query("SELECT pg_current_xact_id()", logger: TestCluster.logger)
+                    opening.finish()
+                    for await _ in release {}
+                    try await connection.query("COMMIT", logger: TestCluster.logger)
+                }
+            }
+        }
+        for await _ in opened {}
+        // Drafted through the library: the CLI's own read-your-writes would wait for the holder.
+        _ = try await TestCluster.withStore(db.with(user: desk.reporter)) {
+            try await Newsroom(store: $0).draft(ArticleFields(headline: "Tertahan", body: "Isi"), slug: nil, commandID: UUID())
+        }
+        let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)).prefix(10)
+        let refused = try await desk.cli.run(["replay", "audit", "--until", String(tomorrow), "--into", "then_short", "--wait", "0.5"])
+        held.finish()
+        try await holder.value
+        #expect(refused.status == 75, "\(refused.stdout) \(refused.stderr)")
+        #expect(refused.stderr.contains("open for over 0.5 s and holds the read horizon back. Nothing was kept in then_short."), "\(refused.stderr)")
+        #expect(try await TestCluster.rows(db, "SELECT nspname::text FROM pg_namespace WHERE nspname = 'then_short'").isEmpty)
+        let replayed = try await desk.cli.run(["replay", "audit", "--until", String(tomorrow), "--into", "then_full"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(try await TestCluster.rows(db, "SELECT DISTINCT headline FROM then_full.entries WHERE headline IS NOT NULL") == ["Tertahan"])
     }
 }
