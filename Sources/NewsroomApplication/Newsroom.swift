@@ -47,34 +47,52 @@ public struct Newsroom: Sendable {
 
     // MARK: Staff
 
-    /// Adds a member of staff: their PostgreSQL login first (so the event never names someone who
-    /// cannot log in), then the event on the staff stream.
+    /// Adds a member of staff: their PostgreSQL login and the event on the staff stream, in one
+    /// transaction (so the event never names someone who cannot log in, and a refused or failed
+    /// event leaves no login behind).
     @discardableResult
     public func addStaff(login: String, displayName: String, role: StaffRole, password: String? = nil, commandID: UUID) async throws -> HandledCommand<StaffEvent> {
-        let (actor, staff) = try await currentActor()
-        let command = StaffCommand.add(login: login, displayName: displayName, role: role)
-        // Decide first so that a refused command creates no login.
-        _ = try StaffDecider.decide(command, state: staff, context: actor)
-        try await store.ensureLogin(login, group: "newsroom_\(role == .administrator ? "chief" : role.rawValue)", password: password)
-        return try await handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff", commandID: commandID, context: actor)
+        try await changeStaff(.add(login: login, displayName: displayName, role: role), commandID: commandID) {
+            try await $0.ensureLogin(login, group: "newsroom_\(role == .administrator ? "chief" : role.rawValue)", password: password)
+        }
     }
 
     @discardableResult
     public func changeStaffRole(login: String, role: StaffRole, commandID: UUID) async throws -> HandledCommand<StaffEvent> {
-        let (actor, staff) = try await currentActor()
-        let command = StaffCommand.changeRole(login: login, role: role)
-        _ = try StaffDecider.decide(command, state: staff, context: actor)
-        try await store.ensureLogin(login, group: "newsroom_\(role.rawValue)", password: nil)
-        return try await handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff", commandID: commandID, context: actor)
+        try await changeStaff(.changeRole(login: login, role: role), commandID: commandID) {
+            try await $0.ensureLogin(login, group: "newsroom_\(role.rawValue)", password: nil)
+        }
     }
 
     @discardableResult
     public func removeStaff(login: String, commandID: UUID) async throws -> HandledCommand<StaffEvent> {
-        let (actor, staff) = try await currentActor()
-        let command = StaffCommand.remove(login: login)
-        _ = try StaffDecider.decide(command, state: staff, context: actor)
-        try await store.revokeLogin(login)
-        return try await handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff", commandID: commandID, context: actor)
+        try await changeStaff(.remove(login: login), commandID: commandID) { try await $0.revokeLogin(login) }
+    }
+
+    /// A staff command and its change to PostgreSQL's roles, in one transaction: both happen or
+    /// neither. It is decided on the roster read in that transaction, before the roles change; when
+    /// another change to the staff came first, the transaction rolls back and it is decided again.
+    private func changeStaff(_ command: StaffCommand, commandID: UUID, roles: @Sendable (EventStore) async throws -> Void) async throws -> HandledCommand<StaffEvent> {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await store.inTransaction { store in
+                    let newsroom = Newsroom(store: store, clock: clock)
+                    let who: SessionIdentity
+                    if let known = identity.value { who = known } else { who = try await store.sessionIdentity() }
+                    let (staff, version) = try await newsroom.handler.load(StaffDecider.self, stream: Self.staffStream)
+                    let actor = Self.actor(who, in: staff)
+                    // Decided before the roles change, so that a refused command changes none.
+                    _ = try StaffDecider.decide(command, state: staff, context: actor)
+                    try await roles(store)
+                    return try await newsroom.handler.handle(StaffDecider.self, command: command, stream: Self.staffStream, streamType: "staff",
+                                                             commandID: commandID, expectedVersion: version, context: actor, loaded: (staff, version))
+                }
+            } catch let error as EventStoreError where error.code == .conflict && attempt < 5 {
+                continue
+            }
+        }
     }
 
     // MARK: Articles

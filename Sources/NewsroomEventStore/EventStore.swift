@@ -43,6 +43,30 @@ public struct EventStore: Sendable {
         EventStore(client: client, logger: logger, connection: connection, appender: appender)
     }
 
+    /// `body` in one transaction: every statement of the store it is given runs on one leased
+    /// connection between BEGIN and COMMIT (its appends too, none through a separate appender), so
+    /// what it does beside the log (a GRANT) commits or rolls back with its events. A conflict
+    /// aborts the whole transaction: the caller decides again in a new one.
+    public func inTransaction<T: Sendable>(_ body: (EventStore) async throws -> T) async throws -> T {
+        do {
+            return try await withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let result = try await body(EventStore(client: client, logger: logger, connection: connection, appender: nil))
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch let error as EventStoreError {
+            throw error
+        } catch {
+            throw EventStoreError.from(error)
+        }
+    }
+
     /// This store, sending a command's usual append (one event) through `appender` (nil: through
     /// PostgresNIO, as every other statement goes). The answers and errors are the same.
     public func appending(through appender: (any EventAppender)?) -> EventStore {
