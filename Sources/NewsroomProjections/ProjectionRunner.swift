@@ -167,11 +167,16 @@ public struct ProjectionRunner: Sendable {
     /// batch can mean that an older transaction (anywhere in the cluster) still holds the read
     /// horizon back; then this waits for it, up to `patience`, rather than answer without the
     /// caller's own, already committed, events.
-    public func catchUpAll(patience: Duration = Self.readYourWritesPatience) async throws {
+    /// Returns how many committed events some model still could not read when the patience ran
+    /// out (0: every model is up to date), so that the caller can say its answer is behind.
+    @discardableResult
+    public func catchUpAll(patience: Duration = Self.readYourWritesPatience) async throws -> Int {
         let deadline = ContinuousClock.now + patience
+        var unread = 0
         for projection in Projections.all {
-            try await catchUp(projection, until: deadline)
+            unread = max(unread, try await catchUp(projection, until: deadline))
         }
+        return unread
     }
 
     /// Brings every live projection up to date after `added` events arrived at once (an archive
@@ -179,7 +184,7 @@ public struct ProjectionRunner: Sendable {
     /// in batches of `rebuildBatchSize`: each catching up on its own would read the log once per
     /// model, a batch of `batchSize` at a time.
     public func catchUpAll(afterBulkAppendOf added: Int, rebuildBatchSize: Int = ProjectionRunner.rebuildBatchSize) async throws {
-        guard added * 2 >= (try await eventCount()) else { return try await catchUpAll() }
+        guard added * 2 >= (try await eventCount()) else { try await catchUpAll(); return }
         var rebuilding = self
         rebuilding.batchSize = rebuildBatchSize
         _ = try await rebuilding.rebuild(Projections.all)
@@ -188,12 +193,15 @@ public struct ProjectionRunner: Sendable {
     }
 
     /// One live projection brought up to date, waiting for the read horizon up to `deadline`.
-    public func catchUp(_ projection: any Projection, until deadline: ContinuousClock.Instant) async throws {
+    /// Returns how many committed events it could not read by then (0: up to date).
+    @discardableResult
+    public func catchUp(_ projection: any Projection, until deadline: ContinuousClock.Instant) async throws -> Int {
         let store = EventStore(client: client, logger: logger)
         while true {
             try await catchUp(projection)
             let checkpoint = try await self.checkpoint(projection.name)
-            if try await store.committedEvents(after: checkpoint) == 0 || ContinuousClock.now > deadline { return }
+            let unread = try await store.committedEvents(after: checkpoint)
+            if unread == 0 || ContinuousClock.now > deadline { return unread }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -490,7 +498,8 @@ public struct ProjectionRunner: Sendable {
         return try await eventsApplied(schema)
     }
 
-    static func seconds(_ duration: Duration) -> String {
+    /// "20 s", "0.5 s": a patience as a person reads it.
+    public static func seconds(_ duration: Duration) -> String {
         let (whole, fraction) = duration.components
         return fraction == 0 ? "\(whole) s" : String(format: "%.1f s", Double(whole) + Double(fraction) / 1e18)
     }

@@ -323,7 +323,7 @@ struct LifecycleCLITests {
         }
     }
 
-    @Test("replay while an older transaction keeps the log's newest events unreadable: it waits for it, or gives up after --wait with exit 75 and keeps nothing")
+    @Test("replay while an older transaction keeps the log's newest events unreadable: it waits for it, or gives up after --wait with exit 75 and keeps nothing; audit answers with a note that it is behind")
     func replayBehindAnOpenTransaction() async throws {
         let desk = try await Newsdesk.make()
         let db = desk.cli.database
@@ -347,8 +347,18 @@ struct LifecycleCLITests {
         }
         let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)).prefix(10)
         let refused = try await desk.cli.run(["replay", "audit", "--until", String(tomorrow), "--into", "then_short", "--wait", "0.5"])
+        // The read-your-writes of audit and list waits as long, then answers with a note that it is behind.
+        let impatient = CLIRunner(database: db, extraEnvironment: ["NEWSROOM_READ_WAIT": "0.5"])
+        let behind = try await impatient.run(["audit", "--json"], as: desk.chief)
         held.finish()
         try await holder.value
+        #expect(behind.status == 0, "\(behind.stderr)")
+        #expect(!behind.stdout.contains("Tertahan"), "\(behind.stdout)")
+        #expect(behind.stderr.contains("newsroom: note: this answer leaves out 2 newer events. A transaction elsewhere in the PostgreSQL cluster has been open for over 0.5 s"), "\(behind.stderr)")
+        let caughtUp = try await impatient.run(["audit", "--json"], as: desk.chief)
+        #expect(caughtUp.stdout.contains("Tertahan") && caughtUp.stderr.isEmpty, "\(caughtUp.stdout) \(caughtUp.stderr)")
+        let badWait = try await CLIRunner(database: db, extraEnvironment: ["NEWSROOM_READ_WAIT": "soon"]).run(["list"], as: desk.chief)
+        #expect(badWait.status == 64 && badWait.stderr.contains("NEWSROOM_READ_WAIT=soon: give seconds from 0 to 3600 (default 20)."), "\(badWait.stderr)")
         #expect(refused.status == 75, "\(refused.stdout) \(refused.stderr)")
         #expect(refused.stderr.contains("open for over 0.5 s and holds the read horizon back. Nothing was kept in then_short."), "\(refused.stderr)")
         #expect(try await TestCluster.rows(db, "SELECT nspname::text FROM pg_namespace WHERE nspname = 'then_short'").isEmpty)

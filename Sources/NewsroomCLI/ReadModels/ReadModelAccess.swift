@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import NewsroomApplication
 import NewsroomEventStore
@@ -5,12 +6,32 @@ import NewsroomProjections
 
 /// Read models, caught up first: what a command just did is visible to the next `list` or `audit`
 /// even when no `projections run` is following the log.
+/// An older transaction anywhere in the cluster can keep the newest events unreadable for a
+/// while; the answer waits for it up to NEWSROOM_READ_WAIT seconds (default 20), then is given
+/// as it stands, with a note on standard error that it is behind.
 func withReadModels<T: Sendable>(_ connection: ConnectionOptions, _ body: @Sendable (Newsroom, ReadModels) async throws -> T) async throws -> T {
+    let patience = try readWait()
     let database = try await connection.open()
     return try await database.withClient { client in
-        try await ProjectionRunner(client: client).catchUpAll()
+        let unread = try await ProjectionRunner(client: client).catchUpAll(patience: patience)
+        if unread > 0 {
+            StandardOutput.error(Data("""
+                newsroom: note: this answer leaves out \(unread) newer events. A transaction elsewhere in the PostgreSQL cluster \
+                has been open for over \(ProjectionRunner.seconds(patience)) and keeps them unreadable; run this again once it ends \
+                (pg_stat_activity shows it), or wait longer with NEWSROOM_READ_WAIT=SECONDS.
+
+                """.utf8))
+        }
         return try await body(Newsroom(store: EventStore(client: client, logger: .quiet("newsroom"))), ReadModels(client: client))
     }
+}
+
+func readWait() throws -> Duration {
+    guard let text = nonEmptyEnv("NEWSROOM_READ_WAIT") else { return ProjectionRunner.readYourWritesPatience }
+    guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
+        throw ValidationError("NEWSROOM_READ_WAIT=\(text): give seconds from 0 to 3600 (default 20).")
+    }
+    return .milliseconds(Int64(seconds * 1000))
 }
 
 /// Left-aligned columns for terminal tables.
