@@ -129,13 +129,16 @@ public struct ProjectionRunner: Sendable {
 
     // MARK: Catching up
 
-    /// Applies batches until the projection has seen everything readers may see; returns how many events.
+    /// Applies batches until the projection has seen everything readers may see, or, given
+    /// `stoppingAt`, until it has passed that position (so that it does not chase writers that
+    /// commit faster than it applies); returns how many events.
     @discardableResult
-    public func catchUp(_ projection: any Projection, schema: String? = nil, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+    public func catchUp(_ projection: any Projection, schema: String? = nil, stoppingAt target: LogPosition? = nil,
+                        progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
         let schema = schema ?? projection.name
         var total = 0
         while true {
-            let applied = try await client.withConnection { connection in
+            let (applied, through) = try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     // A read model is rebuilt from the log at will, and its checkpoint commits with
@@ -145,7 +148,7 @@ public struct ProjectionRunner: Sendable {
                     let (applied, through) = try await applyBatch(projection, schema: schema, on: connection)
                     try await connection.query("COMMIT", logger: logger)
                     if let through { batchCommitted?(schema, through) }
-                    return applied
+                    return (applied, through)
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)
                     throw error
@@ -155,6 +158,7 @@ public struct ProjectionRunner: Sendable {
             progress?(total)
             // A short batch already read everything readable: asking again would find nothing.
             if applied < batchSize { return total }
+            if let target, let through, through >= target { return total }
         }
     }
 
@@ -172,9 +176,10 @@ public struct ProjectionRunner: Sendable {
     @discardableResult
     public func catchUpAll(patience: Duration = Self.readYourWritesPatience) async throws -> Int {
         let deadline = ContinuousClock.now + patience
+        let began = try await serverClock()
         var unread = 0
         for projection in Projections.all {
-            unread = max(unread, try await catchUp(projection, until: deadline))
+            unread = max(unread, try await catchUp(projection, until: deadline, recordedThrough: began))
         }
         return unread
     }
@@ -193,14 +198,20 @@ public struct ProjectionRunner: Sendable {
     }
 
     /// One live projection brought up to date, waiting for the read horizon up to `deadline`.
-    /// Returns how many committed events it could not read by then (0: up to date).
+    /// It waits only for events recorded by `recordedThrough` (by default, when it began, by the
+    /// server's clock): in a busy newsroom some commit is always newer than its last read, and a
+    /// caller's own writes are older than its catch-up. Returns how many of those it could not
+    /// read by the deadline (0: up to date).
     @discardableResult
-    public func catchUp(_ projection: any Projection, until deadline: ContinuousClock.Instant) async throws -> Int {
+    public func catchUp(_ projection: any Projection, until deadline: ContinuousClock.Instant, recordedThrough: Date? = nil) async throws -> Int {
         let store = EventStore(client: client, logger: logger)
+        let began: Date
+        if let recordedThrough { began = recordedThrough } else { began = try await serverClock() }
+        let head = try await store.head()
         while true {
-            try await catchUp(projection)
+            try await catchUp(projection, stoppingAt: head)
             let checkpoint = try await self.checkpoint(projection.name)
-            let unread = try await store.committedEvents(after: checkpoint)
+            let unread = try await store.committedEvents(after: checkpoint, recordedThrough: began)
             if unread == 0 || ContinuousClock.now > deadline { return unread }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -480,9 +491,14 @@ public struct ProjectionRunner: Sendable {
         try await createSchema(projection, schema: schema, until: until, deferringIndexes: true)
         let store = EventStore(client: client, logger: logger)
         let deadline = ContinuousClock.now + patience
+        // What it must wait for ends where the replay began, by the server's clock (the one that
+        // stamps events): a later --until in a busy newsroom would otherwise always find a commit
+        // newer than its last read, and wait out its patience.
+        let waitsThrough = min(until, try await serverClock())
+        let head = try await store.head()
         while true {
-            try await catchUp(projection, schema: schema)
-            let unread = try await store.committedEvents(after: checkpoint(schema), recordedThrough: until)
+            try await catchUp(projection, schema: schema, stoppingAt: head)
+            let unread = try await store.committedEvents(after: checkpoint(schema), recordedThrough: waitsThrough)
             if unread == 0 { break }
             guard ContinuousClock.now < deadline else {
                 try await dropSchema(schema)
@@ -496,6 +512,11 @@ public struct ProjectionRunner: Sendable {
         }
         try await createIndexes(projection, schema: schema)
         return try await eventsApplied(schema)
+    }
+
+    func serverClock() async throws -> Date {
+        for try await now in try await client.query("SELECT clock_timestamp()", logger: logger).decode(Date.self) { return now }
+        throw Failure(description: "PostgreSQL did not tell its time.")
     }
 
     /// "20 s", "0.5 s": a patience as a person reads it.

@@ -389,10 +389,64 @@ struct ProjectionTests {
     }
 }
 
+extension ProjectionTests {
+    @Test("while editors keep committing, a replay up to a later instant and a read-your-writes catch-up finish: each waits only for what was committed when it began")
+    func replayWhileCommitsArrive() async throws {
+        let room = try await TestNewsroom.make()
+        let id = try await room.as(room.reporters[0]) { try await $0.draft(ArticleFields(headline: "Sibuk", body: "Isi"), slug: nil, commandID: UUID()).articleID }
+        let writing = Holder()
+        // Eight writers committing back to back: at any moment some commit is a few hundred
+        // microseconds old, newer than the replay's last read.
+        let writers = (0..<8).map { writer in
+            Task {
+                try await TestCluster.withStore(room.db) { store in
+                    var n = 0
+                    while !writing.isReleasedNow {
+                        n += 1
+                        _ = try await store.append([NewEvent(type: "Note", payload: "{\"n\":\(n)}")], to: StreamID("busy-\(writer)"), streamType: "test",
+                                                   expectedVersion: .any, metadata: EventMetadata(commandID: UUID()), digest: "busy")
+                    }
+                    return n
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let schema = "busy_\(UUID().uuidString.prefix(6).lowercased())"
+        let outcome: Result<Int, any Error>
+        do {
+            outcome = .success(try await TestCluster.withStore(room.db) { store in
+                try await ProjectionRunner(client: store.client, logger: TestCluster.logger)
+                    .replay(EditorialAuditProjection(), until: Date().addingTimeInterval(86_400), into: schema, patience: .seconds(3))
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        // So does a command's read-your-writes catch-up: it returns once it has what was committed
+        // when it began, not at its deadline, and does not call itself behind.
+        let started = ContinuousClock.now
+        let unread = try await TestCluster.withStore(room.db) { store in
+            try await ProjectionRunner(client: store.client, logger: TestCluster.logger).catchUpAll(patience: .seconds(30))
+        }
+        let took = ContinuousClock.now - started
+        writing.release()
+        // Alone it takes 5-6 s here (the writers hold both cores); chasing them, it took 30 s.
+        #expect(unread == 0 && took < .seconds(20), "the catch-up took \(took) and left \(unread) events unread")
+        var appended = 0
+        for writer in writers { appended += try await writer.value }
+        #expect(appended > 100, "the writers appended only \(appended) events")
+        let applied = try outcome.get()
+        #expect(applied > 0)
+        let headlines = try await TestCluster.rows(room.db, "SELECT DISTINCT headline FROM \(schema).entries WHERE article_id = '\(id.uuid)'")
+        #expect(headlines == ["Sibuk"])
+    }
+}
+
 /// One side holds a transaction open until the other releases it.
 final class Holder: Sendable {
     private let isStarted = Mutex(false)
     private let isReleased = Mutex(false)
+
+    var isReleasedNow: Bool { isReleased.withLock { $0 } }
 
     func started() { isStarted.withLock { $0 = true } }
     func release() { isReleased.withLock { $0 = true } }
