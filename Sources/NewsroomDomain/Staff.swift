@@ -85,8 +85,8 @@ public enum StaffDecider: Decider {
             guard state.members[login] != nil else {
                 throw RuleViolation(.notFound, "\(login) is not on the staff; nothing to remove.")
             }
-            // Removal takes the login's staff groups away before the event is written, so the
-            // login could not write it: the groups would be gone and the roster unchanged.
+            // Removal takes the login's staff groups away before its event, in the same
+            // transaction: a login removing itself could no longer write that event.
             guard login != actor.login else {
                 throw RuleViolation(.notAllowed, "\(login) cannot remove themselves from the staff. Ask another chief editor or the administrator.")
             }

@@ -289,13 +289,10 @@ public struct EventStore: Sendable {
     /// With `recordedThrough`, only those recorded by that instant are counted (what a replay needs).
     public func committedEvents(after position: LogPosition, recordedThrough instant: Date? = nil) async throws -> Int {
         do {
-            let (transaction, after) = (String(position.transactionID), position.position)
-            let query: PostgresQuery = if let instant {
-                "SELECT count(*)::bigint FROM events WHERE (transaction_id, position) > (\(transaction)::xid8, \(after)) AND recorded_at <= \(instant)"
-            } else {
-                "SELECT count(*)::bigint FROM events WHERE (transaction_id, position) > (\(transaction)::xid8, \(after))"
-            }
-            let rows = try await run(query)
+            let rows = try await run("""
+                SELECT count(*)::bigint FROM events WHERE (transaction_id, position) > (\(String(position.transactionID))::xid8, \(position.position))
+                AND recorded_at <= \(instant ?? .distantFuture)
+                """)
             for try await count in rows.decode(Int64.self) { return Int(count) }
             return 0
         } catch {

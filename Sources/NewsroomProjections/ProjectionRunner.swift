@@ -176,10 +176,10 @@ public struct ProjectionRunner: Sendable {
     @discardableResult
     public func catchUpAll(patience: Duration = Self.readYourWritesPatience) async throws -> Int {
         let deadline = ContinuousClock.now + patience
-        let began = try await serverClock()
+        let bound = try await readBound()
         var unread = 0
         for projection in Projections.all {
-            unread = max(unread, try await catchUp(projection, until: deadline, recordedThrough: began))
+            unread = max(unread, try await catchUp(projection, until: deadline, bound: bound))
         }
         return unread
     }
@@ -197,21 +197,37 @@ public struct ProjectionRunner: Sendable {
         try await catchUpAll()
     }
 
-    /// One live projection brought up to date, waiting for the read horizon up to `deadline`.
-    /// It waits only for events recorded by `recordedThrough` (by default, when it began, by the
-    /// server's clock): in a busy newsroom some commit is always newer than its last read, and a
-    /// caller's own writes are older than its catch-up. Returns how many of those it could not
-    /// read by the deadline (0: up to date).
+    /// Where a catch-up that must not chase later writers stops: the server's clock (the one that
+    /// stamps events) and the log's readable head, as they stood when it began.
+    struct ReadBound {
+        var began: Date
+        var head: LogPosition
+    }
+
+    func readBound() async throws -> ReadBound {
+        var began: Date?
+        for try await now in try await client.query("SELECT clock_timestamp()", logger: logger).decode(Date.self) { began = now }
+        guard let began else { throw Failure(description: "PostgreSQL did not tell its time.") }
+        return ReadBound(began: began, head: try await EventStore(client: client, logger: logger).head())
+    }
+
+    /// One projection (in `schema`, by default its live one) brought up to date, waiting for the
+    /// read horizon up to `deadline`. It waits only for events recorded by the time it began
+    /// (`bound`; by default, now) and reads no further than the head as it stood then: in a busy
+    /// newsroom some commit is always newer than its last read, and a caller's own writes are
+    /// older than its catch-up. Returns how many of those it could not read by the deadline (0:
+    /// up to date).
     @discardableResult
-    public func catchUp(_ projection: any Projection, until deadline: ContinuousClock.Instant, recordedThrough: Date? = nil) async throws -> Int {
+    public func catchUp(_ projection: any Projection, schema: String? = nil, until deadline: ContinuousClock.Instant) async throws -> Int {
+        try await catchUp(projection, schema: schema, until: deadline, bound: readBound())
+    }
+
+    func catchUp(_ projection: any Projection, schema: String? = nil, until deadline: ContinuousClock.Instant, bound: ReadBound) async throws -> Int {
+        let schema = schema ?? projection.name
         let store = EventStore(client: client, logger: logger)
-        let began: Date
-        if let recordedThrough { began = recordedThrough } else { began = try await serverClock() }
-        let head = try await store.head()
         while true {
-            try await catchUp(projection, stoppingAt: head)
-            let checkpoint = try await self.checkpoint(projection.name)
-            let unread = try await store.committedEvents(after: checkpoint, recordedThrough: began)
+            try await catchUp(projection, schema: schema, stoppingAt: bound.head)
+            let unread = try await store.committedEvents(after: checkpoint(schema), recordedThrough: bound.began)
             if unread == 0 || ContinuousClock.now > deadline { return unread }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -489,34 +505,21 @@ public struct ProjectionRunner: Sendable {
             throw Failure(description: "The schema \"\(schema)\" already exists. Pick another name, or drop it: DROP SCHEMA \(schema) CASCADE.")
         }
         try await createSchema(projection, schema: schema, until: until, deferringIndexes: true)
-        let store = EventStore(client: client, logger: logger)
         let deadline = ContinuousClock.now + patience
-        // What it must wait for ends where the replay began, by the server's clock (the one that
-        // stamps events): a later --until in a busy newsroom would otherwise always find a commit
-        // newer than its last read, and wait out its patience.
-        let waitsThrough = min(until, try await serverClock())
-        let head = try await store.head()
-        while true {
-            try await catchUp(projection, schema: schema, stoppingAt: head)
-            let unread = try await store.committedEvents(after: checkpoint(schema), recordedThrough: waitsThrough)
-            if unread == 0 { break }
-            guard ContinuousClock.now < deadline else {
-                try await dropSchema(schema)
-                throw Failure(description: """
-                    \(unread) events recorded by then are committed but not yet readable: a transaction elsewhere in this \
-                    PostgreSQL cluster has been open for over \(Self.seconds(patience)) and holds the read horizon back. Nothing was kept \
-                    in \(schema). Run the replay again once it ends (pg_stat_activity shows the open transactions and their xact_start).
-                    """, isTemporary: true)
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        // It waits for no event recorded after `until`, nor after it began (a later --until).
+        var bound = try await readBound()
+        bound.began = min(bound.began, until)
+        let unread = try await catchUp(projection, schema: schema, until: deadline, bound: bound)
+        guard unread == 0 else {
+            try await dropSchema(schema)
+            throw Failure(description: """
+                \(unread) events recorded by then are committed but not yet readable: a transaction elsewhere in this \
+                PostgreSQL cluster has been open for over \(Self.seconds(patience)) and holds the read horizon back. Nothing was kept \
+                in \(schema). Run the replay again once it ends (pg_stat_activity shows the open transactions and their xact_start).
+                """, isTemporary: true)
         }
         try await createIndexes(projection, schema: schema)
         return try await eventsApplied(schema)
-    }
-
-    func serverClock() async throws -> Date {
-        for try await now in try await client.query("SELECT clock_timestamp()", logger: logger).decode(Date.self) { return now }
-        throw Failure(description: "PostgreSQL did not tell its time.")
     }
 
     /// "20 s", "0.5 s": a patience as a person reads it.

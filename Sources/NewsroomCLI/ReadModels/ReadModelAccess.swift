@@ -10,7 +10,7 @@ import NewsroomProjections
 /// while; the answer waits for it up to NEWSROOM_READ_WAIT seconds (default 20), then is given
 /// as it stands, with a note on standard error that it is behind.
 func withReadModels<T: Sendable>(_ connection: ConnectionOptions, _ body: @Sendable (Newsroom, ReadModels) async throws -> T) async throws -> T {
-    let patience = try readWait()
+    let patience = try ReadWait.fromEnvironment()
     let database = try await connection.open()
     return try await database.withClient { client in
         let unread = try await ProjectionRunner(client: client).catchUpAll(patience: patience)
@@ -26,12 +26,20 @@ func withReadModels<T: Sendable>(_ connection: ConnectionOptions, _ body: @Senda
     }
 }
 
-func readWait() throws -> Duration {
-    guard let text = nonEmptyEnv("NEWSROOM_READ_WAIT") else { return ProjectionRunner.readYourWritesPatience }
-    guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
-        throw ValidationError("NEWSROOM_READ_WAIT=\(text): give seconds from 0 to 3600 (default 20).")
+/// How long a command waits for events an older open transaction keeps unreadable: `replay
+/// --wait`, and NEWSROOM_READ_WAIT for the commands that read the read models.
+enum ReadWait {
+    static let allowedSeconds = 0.0...3600.0
+
+    static func duration(seconds: Double) -> Duration { .milliseconds(Int64(seconds * 1000)) }
+
+    static func fromEnvironment() throws -> Duration {
+        guard let text = nonEmptyEnv("NEWSROOM_READ_WAIT") else { return ProjectionRunner.readYourWritesPatience }
+        guard let seconds = Double(text), allowedSeconds.contains(seconds) else {
+            throw ValidationError("NEWSROOM_READ_WAIT=\(text): give seconds from 0 to 3600 (default 20).")
+        }
+        return duration(seconds: seconds)
     }
-    return .milliseconds(Int64(seconds * 1000))
 }
 
 /// Left-aligned columns for terminal tables.

@@ -20,7 +20,7 @@ struct ReplayCommand: AsyncParsableCommand {
         guard Projections.named(name) != nil else {
             throw ValidationError("There is no projection \"\(name)\". Projections: \(Projections.all.map(\.name).joined(separator: ", ")).")
         }
-        guard wait.isFinite, wait >= 0, wait <= 3600 else { throw ValidationError("--wait must be from 0 to 3600 seconds, not \(String(format: "%g", wait)).") }
+        guard ReadWait.allowedSeconds.contains(wait) else { throw ValidationError("--wait must be from 0 to 3600 seconds, not \(String(format: "%g", wait)).") }
         guard validSchemaName(into) else { throw ValidationError("--into \(into): use lowercase letters, digits and _, starting with a letter.") }
         if let owner = Projections.owner(ofSchema: into) {
             throw ValidationError("--into \(into): the \(owner.name) read model keeps its own copies under that name (live, being rebuilt, retired). Pick another name, e.g. \(owner.name)_then.")
@@ -33,7 +33,7 @@ struct ReplayCommand: AsyncParsableCommand {
             do { instant = try TimeInput.parse(until, zone: timezone, dateAlone: true).instant } catch { throw ValidationError("\(error)") }
             let (projection, schema) = (Projections.named(name)!, into)
             let database = try await connection.open()
-            let count = try await database.withClient { try await ProjectionRunner(client: $0).replay(projection, until: instant, into: schema, patience: .milliseconds(Int64(wait * 1000))) }
+            let count = try await database.withClient { try await ProjectionRunner(client: $0).replay(projection, until: instant, into: schema, patience: ReadWait.duration(seconds: wait)) }
             printText("replayed \(projection.name) up to \(until) into schema \(schema) (\(count) events recorded by then)")
         }
     }
