@@ -175,8 +175,13 @@ public struct ProjectionRunner: Sendable {
     /// out (0: every model is up to date), so that the caller can say its answer is behind.
     @discardableResult
     public func catchUpAll(patience: Duration = Self.readYourWritesPatience) async throws -> Int {
-        let deadline = ContinuousClock.now + patience
         let bound = try await readBound()
+        // The patience is for an open transaction, not for the work: every model first reads up
+        // to the head, however long a large backlog takes, and only then does the wait begin.
+        for projection in Projections.all {
+            try await catchUp(projection, stoppingAt: bound.head)
+        }
+        let deadline = ContinuousClock.now + patience
         var unread = 0
         for projection in Projections.all {
             unread = max(unread, try await catchUp(projection, until: deadline, bound: bound))
@@ -505,10 +510,13 @@ public struct ProjectionRunner: Sendable {
             throw Failure(description: "The schema \"\(schema)\" already exists. Pick another name, or drop it: DROP SCHEMA \(schema) CASCADE.")
         }
         try await createSchema(projection, schema: schema, until: until, deferringIndexes: true)
-        let deadline = ContinuousClock.now + patience
         // It waits for no event recorded after `until`, nor after it began (a later --until).
         var bound = try await readBound()
         bound.began = min(bound.began, until)
+        // The patience is for an open transaction, not for reading a long log: it starts once the
+        // replay has read up to the head.
+        try await catchUp(projection, schema: schema, stoppingAt: bound.head)
+        let deadline = ContinuousClock.now + patience
         let unread = try await catchUp(projection, schema: schema, until: deadline, bound: bound)
         guard unread == 0 else {
             try await dropSchema(schema)
