@@ -79,6 +79,35 @@ struct ArchiveCLITests {
         #expect(folder.stderr.contains("is a folder"), "\(folder.stderr)")
     }
 
+    @Test("export --output replaces an earlier file only once the whole archive is written: a failed export leaves it as it was, with no partial file beside it")
+    func exportReplacesOnlyWhenComplete() async throws {
+        let desk = try await Newsdesk.make()
+        _ = try await desk.draft("Banjir di Jakarta", body: "Isi berita.")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = folder.appendingPathComponent("archive.ndjson").path
+        let earlier = "{\"an\": \"earlier archive\"}\n"
+        try earlier.write(toFile: archive, atomically: true, encoding: .utf8)
+
+        // The server refuses the login: the export fails before a line is written.
+        let refused = try await desk.cli.run(["export", "--output", archive], as: "nobody_\(UInt32.random(in: 0...UInt32.max))")
+        #expect(refused.status != 0, "\(refused.stdout)")
+        #expect(try String(contentsOfFile: archive, encoding: .utf8) == earlier)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["archive.ndjson"])
+
+        let intoFolder = try await desk.cli.run(["export", "--output", folder.path])
+        #expect(intoFolder.status == 64, "\(intoFolder.stderr)")
+        #expect(intoFolder.stderr.contains("is a folder"), "\(intoFolder.stderr)")
+
+        let exported = try await desk.cli.run(["export", "--output", archive])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let written = try String(contentsOfFile: archive, encoding: .utf8)
+        #expect(!written.contains("earlier archive"))
+        #expect(written.contains("Banjir di Jakarta"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["archive.ndjson"])
+    }
+
     @Test("an archive keeps control characters the deciders refuse today; show, history, list and errors print them as visible symbols, --json exactly")
     func controlCharactersFromAnArchive() async throws {
         let desk = try await Newsdesk.make()

@@ -13,28 +13,32 @@ struct ExportArchive: AsyncParsableCommand {
             left out: the import makes them again.
             """)
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (an existing file is replaced).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output. An existing file is replaced once the whole archive is written; if the export fails, it stays as it was.", valueName: "file"))
     var output: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         try await guarded(json: connection.json) {
-            let handle: FileHandle
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
-                    throw ValidationError("--output \(output): cannot create the file (check the folder and its permissions).")
-                }
-                handle = file
-            } else {
-                handle = FileHandle.standardOutput
+            guard let output else {
+                _ = try await export(to: FileHandle.standardOutput)
+                return
             }
-            let count = try await withNewsroom(connection, onOneEventLoop: false) { newsroom in
-                try await ArchiveExporter(store: newsroom.store).export(to: handle)
+            let file = try ReplacingFile(path: output)
+            let count: Int
+            do {
+                count = try await export(to: file.handle)
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
             }
-            if let output {
-                try? handle.close()
-                StandardOutput.error(Data("exported \(count) events to \(output)\n".utf8))
-            }
+            StandardOutput.error(Data("exported \(count) events to \(file.path)\n".utf8))
+        }
+    }
+
+    private func export(to handle: FileHandle) async throws -> Int {
+        try await withNewsroom(connection, onOneEventLoop: false) { newsroom in
+            try await ArchiveExporter(store: newsroom.store).export(to: handle)
         }
     }
 }
