@@ -12,8 +12,9 @@
 --                     event and the command id made unique on the event itself
 --   ladder_recorded   + the command record in a table of its own (ladder_commands), as newsroom
 --                     keeps it
--- The step after those is newsroom's own layout (log_writes.sql): the stream's head, too, in a
--- table of its own, updated by every append.
+-- The last step is newsroom's own layout (log_writes.sql): the stream's head, too, in a table of
+-- its own, updated by every append. Every step's ids are time-ordered, as newsroom makes them
+-- (append_event.sql); the raw INSERT's are random, as the baseline has always had them.
 CREATE FUNCTION ladder_table(name text, log_indexes boolean, actor_check boolean) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS)', name);
