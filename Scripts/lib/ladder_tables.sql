@@ -34,8 +34,10 @@ BEGIN
     $insert$, name);
 END
 $$;
+\o /dev/null
 SELECT ladder_table('ladder_versioned', false, false), ladder_table('ladder_indexed', true, false),
        ladder_table('ladder_chained', true, false), ladder_table('ladder_checked', true, true),
        ladder_table('ladder_recorded', true, true);
+\o
 CREATE TABLE ladder_commands (LIKE commands INCLUDING ALL);
 DROP FUNCTION ladder_table(text, boolean, boolean);
