@@ -149,13 +149,13 @@ public struct ProjectionFollower: Sendable {
     /// left behind rolls back with its checkpoint when the process ends).
     static func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let race = DeadlineRace<T>()
-        let work = Task { await race.finish(with: await Result(catching: body)) }
-        let timer = Task { try? await Task.sleep(for: limit); await race.finish(with: .failure(Failure(description: "a catch-up round took longer than \(limit); reconnecting"))) }
+        let work = Task { race.finish(with: await Result(catching: body)) }
+        let timer = Task { try? await Task.sleep(for: limit); race.finish(with: .failure(Failure(description: "a catch-up round took longer than \(limit); reconnecting"))) }
         defer { work.cancel(); timer.cancel() }
         return try await withTaskCancellationHandler {
             try await race.value()
         } onCancel: {
-            Task { await race.finish(with: .failure(CancellationError())) }
+            race.finish(with: .failure(CancellationError()))
         }
     }
 }
@@ -169,21 +169,33 @@ final class ClaimSet: @unchecked Sendable {
     func release(_ name: String) { lock.withLock { _ = claimed.remove(name) } }
 }
 
-/// The first of two outcomes wins; the loser is abandoned rather than awaited.
-actor DeadlineRace<T: Sendable> {
+/// The first of two outcomes wins; the loser is abandoned rather than awaited. A lock rather than
+/// an actor, so that a cancellation handler can settle it on the spot: a task scheduled to do it
+/// waited over 3 s for a thread while the test suite kept both cores busy.
+final class DeadlineRace<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
     private var outcome: Result<T, any Error>?
     private var waiter: CheckedContinuation<Result<T, any Error>, Never>?
 
     func finish(with result: Result<T, any Error>) {
-        guard outcome == nil else { return }
-        outcome = result
-        waiter?.resume(returning: result)
-        waiter = nil
+        let waiting: CheckedContinuation<Result<T, any Error>, Never>? = lock.withLock {
+            guard outcome == nil else { return nil }
+            outcome = result
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(returning: result)
     }
 
     func value() async throws -> T {
-        if let outcome { return try outcome.get() }
-        return try await withCheckedContinuation { waiter = $0 }.get()
+        try await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+            let settled: Result<T, any Error>? = lock.withLock {
+                if let outcome { return outcome }
+                waiter = continuation
+                return nil
+            }
+            if let settled { continuation.resume(returning: settled) }
+        }.get()
     }
 }
 

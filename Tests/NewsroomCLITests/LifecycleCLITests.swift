@@ -345,8 +345,10 @@ struct LifecycleCLITests {
         _ = try await TestCluster.withStore(db.with(user: desk.reporter)) {
             try await Newsroom(store: $0).draft(ArticleFields(headline: "Tertahan", body: "Isi"), slug: nil, commandID: UUID())
         }
+        // Tomorrow by UTC, read in UTC: a UTC date read in the default zone (Asia/Jakarta, UTC+7)
+        // starts at 17:00 UTC the day before, which is already past each evening.
         let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)).prefix(10)
-        let refused = try await desk.cli.run(["replay", "audit", "--until", String(tomorrow), "--into", "then_short", "--wait", "0.5"])
+        let refused = try await desk.cli.run(["replay", "audit", "--until", String(tomorrow), "--timezone", "UTC", "--into", "then_short", "--wait", "0.5"])
         // The read-your-writes of audit and list waits as long, then answers with a note that it is behind.
         let impatient = CLIRunner(database: db, extraEnvironment: ["NEWSROOM_READ_WAIT": "0.5"])
         let behind = try await impatient.run(["audit", "--json"], as: desk.chief)
@@ -363,7 +365,7 @@ struct LifecycleCLITests {
         #expect(refused.status == 75, "\(refused.stdout) \(refused.stderr)")
         #expect(refused.stderr.contains("open for over 0.5 s and holds the read horizon back. Nothing was kept in then_short."), "\(refused.stderr)")
         #expect(try await TestCluster.rows(db, "SELECT nspname::text FROM pg_namespace WHERE nspname = 'then_short'").isEmpty)
-        let replayed = try await desk.cli.run(["replay", "audit", "--until", String(tomorrow), "--into", "then_full"])
+        let replayed = try await desk.cli.run(["replay", "audit", "--until", String(tomorrow), "--timezone", "UTC", "--into", "then_full"])
         #expect(replayed.status == 0, "\(replayed.stderr)")
         #expect(try await TestCluster.rows(db, "SELECT DISTINCT headline FROM then_full.entries WHERE headline IS NOT NULL") == ["Tertahan"])
     }

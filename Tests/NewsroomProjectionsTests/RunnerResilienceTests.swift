@@ -354,7 +354,7 @@ struct RunnerResilienceTests {
         // Work that does not notice cancellation, as a read waiting on the server does not.
         let stubborn = Task {
             try await ProjectionFollower.withDeadline(.seconds(30)) {
-                let end = ContinuousClock.now + .seconds(5)
+                let end = ContinuousClock.now + .seconds(20)
                 while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
                 return 1
             }
@@ -364,7 +364,9 @@ struct RunnerResilienceTests {
         stubborn.cancel()
         let outcome = await stubborn.result
         let took = ContinuousClock.now - cancelled
-        #expect(took < .seconds(2), "the cancelled step ended after \(took)")
+        // Alone it ends in milliseconds. The bound leaves room for a suite that keeps both cores
+        // busy (one run took 3.3 s to get a thread back), and is still half the step's 20 s.
+        #expect(took < .seconds(10), "the cancelled step ended after \(took)")
         #expect(throws: CancellationError.self) { try outcome.get() }
         // Not cancelled, it still returns what the work returns.
         #expect(try await ProjectionFollower.withDeadline(.seconds(30)) { 7 } == 7)
