@@ -170,8 +170,8 @@ final class ClaimSet: @unchecked Sendable {
 }
 
 /// The first of two outcomes wins; the loser is abandoned rather than awaited. A lock rather than
-/// an actor, so that a cancellation handler can settle it on the spot: a task scheduled to do it
-/// waited over 3 s for a thread while the test suite kept both cores busy.
+/// an actor, so that a cancellation handler settles it on the spot instead of through a task of
+/// its own, which has to wait for a thread first (on a machine whose cores are busy, seconds).
 final class DeadlineRace<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var outcome: Result<T, any Error>?

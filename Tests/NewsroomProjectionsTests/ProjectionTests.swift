@@ -412,11 +412,14 @@ extension ProjectionTests {
         }
         try await Task.sleep(for: .milliseconds(300))
         let schema = "busy_\(UUID().uuidString.prefix(6).lowercased())"
+        // The product's own patience: another test's CREATE DATABASE holds the horizon for up to
+        // 3 s, and a 3-s patience failed one CI run with 40 events unread. The writers commit
+        // until after the catch-up below, so a replay that chased them would still be refused.
         let outcome: Result<Int, any Error>
         do {
             outcome = .success(try await TestCluster.withStore(room.db) { store in
                 try await ProjectionRunner(client: store.client, logger: TestCluster.logger)
-                    .replay(EditorialAuditProjection(), until: Date().addingTimeInterval(86_400), into: schema, patience: .seconds(3))
+                    .replay(EditorialAuditProjection(), until: Date().addingTimeInterval(86_400), into: schema, patience: .seconds(20))
             })
         } catch {
             outcome = .failure(error)
