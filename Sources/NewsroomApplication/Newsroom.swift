@@ -30,15 +30,18 @@ public struct Newsroom: Sendable {
 
     /// The acting login and the role the roster gives it (administrator for the installing account).
     public func currentActor() async throws -> (Actor, Roster) {
-        let who: SessionIdentity
-        if let known = identity.value {
-            who = known
-        } else {
-            who = try await store.sessionIdentity()
-            identity.value = who
-        }
+        let who = try await sessionIdentity(asking: store)
         let roster = try await self.roster()
         return (Self.actor(who, in: roster), roster)
+    }
+
+    /// Who is connected, asked of PostgreSQL through `store` (a transaction's own, inside one) the
+    /// first time, then remembered.
+    private func sessionIdentity(asking store: EventStore) async throws -> SessionIdentity {
+        if let known = identity.value { return known }
+        let who = try await store.sessionIdentity()
+        identity.value = who
+        return who
     }
 
     static func actor(_ who: SessionIdentity, in roster: Roster) -> Actor {
@@ -79,8 +82,7 @@ public struct Newsroom: Sendable {
             do {
                 return try await store.inTransaction { store in
                     let newsroom = Newsroom(store: store, clock: clock)
-                    let who: SessionIdentity
-                    if let known = identity.value { who = known } else { who = try await store.sessionIdentity() }
+                    let who = try await sessionIdentity(asking: store)
                     let (staff, version) = try await newsroom.handler.load(StaffDecider.self, stream: Self.staffStream)
                     let actor = Self.actor(who, in: staff)
                     // Decided before the roles change, so that a refused command changes none.

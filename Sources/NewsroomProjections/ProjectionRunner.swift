@@ -184,7 +184,7 @@ public struct ProjectionRunner: Sendable {
         let deadline = ContinuousClock.now + patience
         var unread = 0
         for projection in Projections.all {
-            unread = max(unread, try await catchUp(projection, until: deadline, bound: bound))
+            unread = max(unread, try await waitForUnread(projection, until: deadline, bound: bound))
         }
         return unread
     }
@@ -224,17 +224,21 @@ public struct ProjectionRunner: Sendable {
     /// up to date).
     @discardableResult
     public func catchUp(_ projection: any Projection, schema: String? = nil, until deadline: ContinuousClock.Instant) async throws -> Int {
-        try await catchUp(projection, schema: schema, until: deadline, bound: readBound())
+        let bound = try await readBound()
+        try await catchUp(projection, schema: schema, stoppingAt: bound.head)
+        return try await waitForUnread(projection, schema: schema, until: deadline, bound: bound)
     }
 
-    func catchUp(_ projection: any Projection, schema: String? = nil, until deadline: ContinuousClock.Instant, bound: ReadBound) async throws -> Int {
+    /// After a catch-up up to `bound.head`: while committed events recorded by `bound.began` are
+    /// still unreadable, catches up again every 20 ms until the deadline. Returns how many remain.
+    func waitForUnread(_ projection: any Projection, schema: String? = nil, until deadline: ContinuousClock.Instant, bound: ReadBound) async throws -> Int {
         let schema = schema ?? projection.name
         let store = EventStore(client: client, logger: logger)
         while true {
-            try await catchUp(projection, schema: schema, stoppingAt: bound.head)
             let unread = try await store.committedEvents(after: checkpoint(schema), recordedThrough: bound.began)
             if unread == 0 || ContinuousClock.now > deadline { return unread }
             try await Task.sleep(for: .milliseconds(20))
+            try await catchUp(projection, schema: schema, stoppingAt: bound.head)
         }
     }
 
@@ -517,7 +521,7 @@ public struct ProjectionRunner: Sendable {
         // replay has read up to the head.
         try await catchUp(projection, schema: schema, stoppingAt: bound.head)
         let deadline = ContinuousClock.now + patience
-        let unread = try await catchUp(projection, schema: schema, until: deadline, bound: bound)
+        let unread = try await waitForUnread(projection, schema: schema, until: deadline, bound: bound)
         guard unread == 0 else {
             try await dropSchema(schema)
             throw Failure(description: """

@@ -22,10 +22,10 @@ struct ReplacingFile {
         if FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder), isFolder.boolValue {
             throw ValidationError("--output \(path) is a folder: give the path of a file to write.")
         }
-        let folder = target.deletingLastPathComponent().path
-        let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())").path
+        let folder = target.deletingLastPathComponent()
+        let partial = folder.appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())").path
         guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-            throw ValidationError("--output \(path): cannot create a file in \(folder) (check that the folder exists and that you may write to it).")
+            throw ValidationError("--output \(path): cannot create a file in \(folder.path) (check that the folder exists and that you may write to it).")
         }
         self.path = target.path
         self.handle = handle
