@@ -49,12 +49,17 @@ public struct StreamConflict: Sendable, Hashable {
     public var lastRecordedAt: Date?
 
     /// The conflict as a sentence about `name` (a stream id, or what a person calls the stream):
-    /// who changed it and when, and the version expected against the one found.
+    /// who changed it and when, and the version expected against the one found. A version the
+    /// stream has not reached was never read by anyone, so it is not told as someone's change.
     public func message(naming name: String) -> String {
-        var text = "\(name) was changed"
-        if let lastActor { text += " by \(lastActor)" }
-        if let lastRecordedAt { text += " at \(Instant.format(lastRecordedAt))" }
-        return text + "; you expected version \(expectedVersion.map(String.init) ?? "none"), it is \(actualVersion)."
+        var change = ""
+        if let lastActor { change += " by \(lastActor)" }
+        if let lastRecordedAt { change += " at \(Instant.format(lastRecordedAt))" }
+        if let expectedVersion, expectedVersion > actualVersion {
+            return "\(name) is only at version \(actualVersion)" + (change.isEmpty ? "" : " (last changed\(change))")
+                + "; you expected version \(expectedVersion), which it has not reached."
+        }
+        return "\(name) was changed\(change); you expected version \(expectedVersion.map(String.init) ?? "none"), it is \(actualVersion)."
     }
 }
 

@@ -106,6 +106,12 @@ struct LifecycleCLITests {
         #expect(stale.stderr.contains("\"Putin Siap Penuhi Undangan Kim Jong Un\" (\(slug)) was changed"), "\(stale.stderr)")
         #expect(stale.stderr.contains("`newsroom history \(slug)`"))
         #expect(!stale.stderr.contains("article-"))
+        // A version the article has not reached is a wrong number, not somebody else's change.
+        let ahead = try await cli.run(["correct", id, "--note", "lagi", "--expect-version", String(version + 5)], as: desk.editor)
+        #expect(ahead.status == 75)
+        #expect(ahead.stderr.contains("(\(slug)) is only at version \(version + 1) (last changed by \(desk.editor) at "), "\(ahead.stderr)")
+        #expect(ahead.stderr.contains("you expected version \(version + 5), which it has not reached."))
+        #expect(ahead.stderr.contains("retry with --expect-version \(version + 1)"))
 
         // Unknown articles, bad ids, bad flags.
         #expect(try await cli.run(["show", "no-such-article"]).status == 66)
