@@ -34,8 +34,13 @@ public struct ReadAPI: Sendable {
         var routerPath: String { String(rawValue.dropFirst()).replacingOccurrences(of: "{slug}", with: ":slug") }
     }
 
+    /// What every route answers. HEAD is GET without the body (caches, link checkers and uptime
+    /// monitors send it); the API changes nothing, so every other method is refused as such.
+    static let allowedMethods = "GET, HEAD, OPTIONS"
+    static let refusedMethods: [HTTPRequest.Method] = [.post, .put, .patch, .delete]
+
     public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         // Outermost first: the log and the metrics see the status the error middleware settled on.
         router.middlewares.add(RequestLogMiddleware())
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
@@ -50,6 +55,16 @@ public struct ReadAPI: Sendable {
                 case .audit: try await audit(request, logger: context.logger)
                 case .metrics: await metricsText()
                 case .openAPI: Self.json(OpenAPIDocument.json, status: .ok)
+                }
+            }
+            router.on(RouterPath(route.routerPath), method: .options) { _, _ in
+                Response(status: .noContent, headers: [.allow: Self.allowedMethods])
+            }
+            for method in Self.refusedMethods {
+                router.on(RouterPath(route.routerPath), method: method) { _, _ -> Response in
+                    throw APIError(.methodNotAllowed,
+                                   "\(route.rawValue) is read-only: it answers \(Self.allowedMethods), not \(method.rawValue). Articles change through the newsroom command-line tool's commands.",
+                                   headers: [.allow: Self.allowedMethods])
                 }
             }
         }

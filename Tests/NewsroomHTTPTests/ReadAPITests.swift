@@ -104,6 +104,47 @@ struct ReadAPITests {
         }
     }
 
+    @Test("HEAD answers as GET without the body; other methods are 405 with Allow, OPTIONS says what is allowed")
+    func methods() async throws {
+        let fixture = try await Self.fixture()
+        try await withAPI(fixture) { client in
+            let get = try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get) { $0 }
+            for uri in ["/articles/putin-kim-jong-un", "/healthz", "/articles", "/openapi.json"] {
+                try await client.execute(uri: uri, method: .head) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.body.readableBytes == 0, "\(uri)")
+                }
+            }
+            try await client.execute(uri: "/articles/putin-kim-jong-un", method: .head) { response in
+                #expect(response.headers[.eTag] == get.headers[.eTag])
+                #expect(response.headers[.contentLength] == String(get.body.readableBytes))
+            }
+            try await client.execute(uri: "/articles/no-such-slug", method: .head) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/articles/putin-kim", method: .head) { response in
+                #expect(response.status == .movedPermanently)
+                #expect(response.headers[.location] == "/articles/putin-kim-jong-un")
+            }
+            for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
+                try await client.execute(uri: "/articles/putin-kim-jong-un", method: method, body: ByteBuffer(string: "{}")) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method)")
+                    #expect(response.headers[.allow] == "GET, HEAD, OPTIONS")
+                    #expect(String(buffer: response.body).contains("read-only"), "\(String(buffer: response.body))")
+                }
+            }
+            try await client.execute(uri: "/audit", method: .delete) { #expect($0.status == .methodNotAllowed) }
+            try await client.execute(uri: "/articles", method: .options) { response in
+                #expect(response.status == .noContent)
+                #expect(response.headers[.allow] == "GET, HEAD, OPTIONS")
+            }
+            // A path the API does not serve stays 404 whatever the method.
+            try await client.execute(uri: "/nowhere", method: .post) { #expect($0.status == .notFound) }
+        }
+        // Nothing was written: the article is as it was.
+        try await withAPI(fixture) { client in
+            try await client.execute(uri: "/articles/putin-kim-jong-un", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
     @Test("If-None-Match and If-Modified-Since answer 304; a stale ETag gets the document")
     func conditional() async throws {
         let fixture = try await Self.fixture()
