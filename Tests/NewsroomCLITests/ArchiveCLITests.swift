@@ -100,12 +100,30 @@ struct ArchiveCLITests {
         #expect(intoFolder.status == 64, "\(intoFolder.stderr)")
         #expect(intoFolder.stderr.contains("is a folder"), "\(intoFolder.stderr)")
 
+        // What killed exports leave: the partial file of a process that is gone and was last
+        // written two minutes ago goes; a fresh one, and one of a process still running, stay.
+        func finishedProcess() throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/true")
+            try process.run()
+            process.waitUntilExit()
+            return process.processIdentifier
+        }
+        let gone = try finishedProcess()
+        let stale = folder.appendingPathComponent(".archive.ndjson.partial-\(gone)").path
+        let fresh = folder.appendingPathComponent(".archive.ndjson.partial-\(try finishedProcess())").path
+        let running = folder.appendingPathComponent(".archive.ndjson.partial-\(getpid())").path
+        for path in [stale, fresh, running] { try "half an archive".write(toFile: path, atomically: false, encoding: .utf8) }
+        for path in [stale, running] { try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: path) }
+
         let exported = try await desk.cli.run(["export", "--output", archive])
         #expect(exported.status == 0, "\(exported.stderr)")
         let written = try String(contentsOfFile: archive, encoding: .utf8)
         #expect(!written.contains("earlier archive"))
         #expect(written.contains("Banjir di Jakarta"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["archive.ndjson"])
+        #expect(exported.stderr.contains("removed .archive.ndjson.partial-\(gone): an export that was killed"), "\(exported.stderr)")
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: folder.path))
+                == ["archive.ndjson", URL(fileURLWithPath: fresh).lastPathComponent, URL(fileURLWithPath: running).lastPathComponent])
     }
 
     @Test("an archive keeps control characters the deciders refuse today; show, history, list and errors print them as visible symbols, --json exactly")

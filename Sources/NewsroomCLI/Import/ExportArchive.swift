@@ -24,6 +24,9 @@ struct ExportArchive: AsyncParsableCommand {
                 return
             }
             let file = try ReplacingFile(path: output)
+            for name in file.removedLeftovers {
+                StandardOutput.error(Data("removed \(name): an export that was killed before it finished left it\n".utf8))
+            }
             let count: Int
             do {
                 count = try await export(to: file.handle)
