@@ -46,7 +46,8 @@ public struct ReadAPI: Sendable {
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.middlewares.add(ErrorMiddleware())
         for route in Route.allCases {
-            router.get(RouterPath(route.routerPath)) { request, context in
+            let path = RouterPath(route.routerPath)
+            router.get(path) { request, context in
                 switch route {
                 case .health: try await health()
                 case .articles: try await list(request)
@@ -57,11 +58,11 @@ public struct ReadAPI: Sendable {
                 case .openAPI: Self.json(OpenAPIDocument.json, status: .ok)
                 }
             }
-            router.on(RouterPath(route.routerPath), method: .options) { _, _ in
+            router.on(path, method: .options) { _, _ in
                 Response(status: .noContent, headers: [.allow: Self.allowedMethods])
             }
             for method in Self.refusedMethods {
-                router.on(RouterPath(route.routerPath), method: method) { _, _ -> Response in
+                router.on(path, method: method) { _, _ -> Response in
                     throw APIError(.methodNotAllowed,
                                    "\(route.rawValue) is read-only: it answers \(Self.allowedMethods), not \(method.rawValue). Articles change through the newsroom command-line tool's commands.",
                                    headers: [.allow: Self.allowedMethods])
