@@ -85,11 +85,11 @@ struct NoReaderSkipsTests {
             }
             // Other suites' transactions in the cluster can hold the horizon back for a moment:
             // reads that must see something wait for it.
-            func readUntil(_ count: Int, after position: LogPosition) async throws -> [RecordedEvent] {
+            func readUntil(_ count: Int, after position: LogPosition, waitingUpTo wait: Duration = .seconds(20)) async throws -> [RecordedEvent] {
                 var events: [RecordedEvent] = []
-                let deadline = ContinuousClock.now + .seconds(20)
+                let deadline = ContinuousClock.now + wait
                 while events.count < count, ContinuousClock.now < deadline {
-                    events += try await store.readAll(after: events.last?.logPosition ?? position, limit: 10, waitingUpTo: .seconds(20), checkingEvery: .milliseconds(1))
+                    events += try await store.readAll(after: events.last?.logPosition ?? position, limit: 10, waitingUpTo: wait, checkingEvery: .milliseconds(1))
                 }
                 return events
             }
@@ -103,15 +103,18 @@ struct NoReaderSkipsTests {
             #expect(nothing.isEmpty)
             #expect(idle >= .milliseconds(290) && idle < .seconds(3), "an idle waiting read took \(idle)")
 
-            // An event committed during a long wait comes back at once, not when the wait ends.
+            // An event committed during a long wait comes back once it is readable, not when the
+            // wait ends. Readable can come later than committed: a transaction another suite holds
+            // open in the cluster (a CREATE DATABASE, an import) holds the horizon back, once for
+            // 11 s in fresh-clone CI. So the wait is a minute, and the bound half of it.
             started = ContinuousClock.now
-            let waiting = Task { try await readUntil(1, after: head) }
+            let waiting = Task { try await readUntil(1, after: head, waitingUpTo: .seconds(60)) }
             try await Task.sleep(for: .milliseconds(300))
             try await append("during")
             let arrived = try await waiting.value
             let took = ContinuousClock.now - started
             #expect(arrived.map(\.streamID.rawValue) == ["during"])
-            #expect(took < .seconds(10), "the waiting read answered after \(took), not when the event committed")
+            #expect(took < .seconds(30), "the waiting read answered after \(took), not when the event committed")
 
             // An older transaction still open holds back what comes after it, however long one waits.
             let open = try await PostgresConnection.connect(configuration: db.connectionConfiguration, id: 7, logger: TestCluster.logger)
