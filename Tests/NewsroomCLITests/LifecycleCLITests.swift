@@ -263,7 +263,7 @@ struct LifecycleCLITests {
         }
     }
 
-    @Test("read your writes: list, audit and show --format ninjs reflect a command as soon as it returns, without a follower")
+    @Test("read your writes: list, audit and show --format ninjs reflect a command as soon as it returns, without a follower; audit CSV keeps a formula inert")
     func readYourWrites() async throws {
         let desk = try await Newsdesk.make()
         let cli = desk.cli
@@ -290,6 +290,14 @@ struct LifecycleCLITests {
         let report = try await cli.run(["audit", "report", "no-byline", "--format", "csv"])
         #expect(report.stdout.contains(id))
         #expect(report.stdout.contains("Antara"))
+        // A headline a spreadsheet would run as a formula reaches CSV as text; JSON keeps it exactly.
+        let formula = "=HYPERLINK(\"https://example.com/x\",\"Klik\")"
+        let trap = try await desk.draft(formula, body: "Isi")
+        let trapCSV = try await cli.run(["audit", "--article", trap, "--format", "csv"])
+        #expect(trapCSV.stdout.contains(",\"'=HYPERLINK(\"\"https://example.com/x\"\",\"\"Klik\"\")\","), "\(trapCSV.stdout)")
+        #expect(!trapCSV.stdout.contains(",\"=HYPERLINK"), "\(trapCSV.stdout)")
+        let trapJSON = try await cli.run(["audit", "--article", trap, "--format", "json"])
+        #expect((trapJSON.json as? [[String: Any]])?.first?["headline"] as? String == formula)
         let status = try await cli.run(["projections", "status", "--json"])
         #expect((status.json as? [[String: Any]])?.allSatisfy { $0["lagEvents"] as? Int == 0 } == true)
     }

@@ -56,9 +56,19 @@ func table(_ header: [String], _ rows: [[String]], maxWidth: Int = 60) -> String
 
 /// RFC 4180: a field holding a comma, a quote or a line end is quoted. Scalars, not characters:
 /// a Windows line end is one Character, "\r\n", which equals neither "\r" nor "\n".
+///
+/// CSV is what a desk opens in a spreadsheet, and a spreadsheet runs a cell that starts with
+/// `=`, `+`, `-` or `@` as a formula: a reporter's headline `=HYPERLINK("https://…")` would become
+/// a live link, or worse, on the chief's machine. Such a cell gets a leading `'` (OWASP's advice),
+/// which spreadsheets take as "text" and hide; a plain number such as `-3` is left alone.
+/// `--format json` keeps every text exactly.
 func csv(_ header: [String], _ rows: [[String]]) -> String {
+    func inert(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil else { return text }
+        return "'" + text
+    }
     func field(_ text: String) -> String {
         text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
-    return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n")
+    return ([header] + rows).map { $0.map { field(inert($0)) }.joined(separator: ",") }.joined(separator: "\n")
 }
