@@ -26,12 +26,20 @@ public enum TimeInput {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
+        func kept(_ date: Date) throws -> Date {
+            guard Instant.isRepresentable(date) else {
+                throw Invalid(description: "\"\(text)\" is outside the years newsroom keeps, \(Instant.representableYears). Check the year, e.g. 2026-11-28 09:00.")
+            }
+            return date
+        }
         for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm"] {
             formatter.dateFormat = format
-            if let date = formatter.date(from: trimmed) { return ZonedInstant(instant: date, timeZone: identifier) }
+            if let date = formatter.date(from: trimmed) { return ZonedInstant(instant: try kept(date), timeZone: identifier) }
         }
+        if let date = Instant.parseAnyYear(trimmed) { return ZonedInstant(instant: try kept(date), timeZone: identifier) }
         formatter.dateFormat = "yyyy-MM-dd"
-        if let day = formatter.date(from: trimmed) {
+        if let found = formatter.date(from: trimmed) {
+            let day = try kept(found)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
             if dateAlone { return ZonedInstant(instant: calendar.startOfDay(for: day), timeZone: identifier) }

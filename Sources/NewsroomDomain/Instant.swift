@@ -18,7 +18,27 @@ public enum Instant {
         return text
     }
 
+    /// Years 1 to 9999: what four-digit ISO 8601 text holds, and far inside both PostgreSQL's
+    /// timestamptz and a count of microseconds in 64 bits. Foundation's parsers read more (the year
+    /// 300000 parses), and one such time in an event stopped every read model for good.
+    public static func isRepresentable(_ date: Date) -> Bool {
+        // Not a ClosedRange<Date>: its `contains` is true for NaN (`<=` is `!(>)`).
+        let seconds = date.timeIntervalSince1970
+        return seconds >= -62_135_596_800 && seconds <= 253_402_300_799.999
+    }
+
+    /// The years `isRepresentable` allows, for messages.
+    public static let representableYears = "0001 to 9999"
+
+    /// An ISO 8601 instant that `isRepresentable`, or nil.
     public static func parse(_ text: String) -> Date? {
+        if let date = parseCanonical(text) { return date }
+        return parseAnyYear(text).flatMap { isRepresentable($0) ? $0 : nil }
+    }
+
+    /// Any instant Foundation reads as ISO 8601, whatever its year: only to tell someone that the
+    /// year, not the form, is what `parse` refused.
+    public static func parseAnyYear(_ text: String) -> Date? {
         if let date = parseCanonical(text) { return date }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -94,8 +94,8 @@ extension ReadAPI {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd"
-        if text.count == 10, let day = formatter.date(from: text) { return day }
-        throw APIError(.badRequest, "\(name) must be an ISO 8601 instant such as 2026-11-28T09:00:00+07:00, or a UTC date such as 2026-11-28, not \"\(text.prefix(60))\".")
+        if text.count == 10, let day = formatter.date(from: text), Instant.isRepresentable(day) { return day }
+        throw APIError(.badRequest, "\(name) must be an ISO 8601 instant such as 2026-11-28T09:00:00+07:00, or a UTC date such as 2026-11-28, in the years \(Instant.representableYears), not \"\(text.prefix(60))\".")
     }
 
     static func bearerToken(_ header: String?) -> String? {

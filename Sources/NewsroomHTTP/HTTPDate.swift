@@ -21,7 +21,7 @@ enum HTTPDate {
     static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
-              let year = Int(parts[3]), (1...31).contains(day) else { return nil }
+              let year = Int(parts[3]), (1...9999).contains(year), (1...31).contains(day) else { return nil }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (0..<24).contains(clock[0]), (0..<60).contains(clock[1]), (0..<61).contains(clock[2]) else { return nil }
         let days = CivilCalendar.days(year: year, month: monthIndex + 1, day: day)

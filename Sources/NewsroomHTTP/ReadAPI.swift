@@ -187,7 +187,10 @@ public struct ReadAPI: Sendable {
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else { return nil }
         let parts = decoded.split(separator: "|")
-        guard parts.count == 2, let seconds = Double(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        // A cursor comes back from the client, so it may be anything: "nan" or "1e300" are Doubles
+        // too, and a time outside the range PostgresNIO can encode stopped the server.
+        guard parts.count == 2, let seconds = Double(parts[0]), let id = UUID(uuidString: String(parts[1])),
+              Instant.isRepresentable(Date(timeIntervalSince1970: seconds)) else { return nil }
         return (Date(timeIntervalSince1970: seconds), id)
     }
 }
