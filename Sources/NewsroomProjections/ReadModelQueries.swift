@@ -57,8 +57,12 @@ public struct ReadModels: Sendable {
         public var articleID: UUID?, actor: String?, action: String?, since: Date?, until: Date?, limit: Int
         /// Paging: only entries after this log position (entries come in log order).
         public var after: Int64?
-        public init(articleID: UUID? = nil, actor: String? = nil, action: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 1000, after: Int64? = nil) {
+        /// The last `limit` matching entries instead of the first, still in log order: a person
+        /// asking who did what wants this week's entries, not the trail's first thousand.
+        public var latest: Bool
+        public init(articleID: UUID? = nil, actor: String? = nil, action: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 1000, after: Int64? = nil, latest: Bool = false) {
             self.articleID = articleID; self.actor = actor; self.action = action; self.since = since; self.until = until; self.limit = limit; self.after = after
+            self.latest = latest
         }
     }
 
@@ -71,13 +75,13 @@ public struct ReadModels: Sendable {
               AND (\(filter.since)::timestamptz IS NULL OR recorded_at >= \(filter.since))
               AND (\(filter.until)::timestamptz IS NULL OR recorded_at <= \(filter.until))
               AND (\(filter.after)::bigint IS NULL OR position > \(filter.after))
-            ORDER BY position LIMIT \(filter.limit)
+            ORDER BY position \(unescaped: filter.latest ? "DESC" : "ASC") LIMIT \(filter.limit)
             """, logger: logger)
         var entries: [AuditEntry] = []
         for try await (position, at, actor, article, headline, action, summary, details) in rows.decode((Int64, Date, String, UUID?, String?, String, String, String).self) {
             entries.append(AuditEntry(position: position, recordedAt: at, actor: actor, articleID: article, headline: headline, action: action, summary: summary, details: details))
         }
-        return entries
+        return filter.latest ? entries.reversed() : entries
     }
 
     /// Ready-made reports: time from draft to first publication, corrections per editor, and

@@ -75,6 +75,7 @@ struct InputAndUsageCLITests {
             (["publish", id, "--at", "300000-01-01T09:00:00Z", "--json"], "\"300000-01-01T09:00:00Z\" is outside the years newsroom keeps, 0001 to 9999"),
             (["publish", id, "--embargo-until", "10000-01-01 09:00", "--json"], "\"10000-01-01 09:00\" is outside the years newsroom keeps"),
             (["audit", "--since", "99999-01-01", "--json"], "\"99999-01-01\" is outside the years newsroom keeps"),
+            (["audit", "--limit", "0", "--json"], "--limit must be 1 or more, not 0"),
             (["staff", "add", "someone", "--role", "intern", "--json"], "'intern' is invalid for '--role <role>'"),
         ] {
             let out = try await desk.cli.run(arguments, as: desk.editor)

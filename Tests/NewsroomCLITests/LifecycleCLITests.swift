@@ -302,6 +302,22 @@ struct LifecycleCLITests {
         #expect((status.json as? [[String: Any]])?.allSatisfy { $0["lagEvents"] as? Int == 0 } == true)
     }
 
+    @Test("audit shows the latest matching entries, oldest first, and says when older ones were left out")
+    func auditShowsTheLatest() async throws {
+        let desk = try await Newsdesk.make()
+        for headline in ["Satu", "Dua", "Tiga"] { _ = try await desk.draft(headline) }
+        let latest = try await desk.cli.run(["audit", "--action", "drafted", "--limit", "2", "--json"], as: desk.chief)
+        #expect(latest.status == 0, "\(latest.stderr)")
+        #expect((latest.json as? [[String: Any]])?.map { $0["headline"] as? String ?? "" } == ["Dua", "Tiga"], "\(latest.stdout)")
+        #expect(latest.stderr.contains("newsroom: note: these are the latest 2 matching entries; older ones were left out."), "\(latest.stderr)")
+        let table = try await desk.cli.run(["audit", "--action", "drafted", "--limit", "2"], as: desk.chief)
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.count == 3 && lines[1].contains("Dua") && lines[2].contains("Tiga"), "\(table.stdout)")
+        let all = try await desk.cli.run(["audit", "--action", "drafted", "--limit", "3", "--json"], as: desk.chief)
+        #expect((all.json as? [[String: Any]])?.map { $0["headline"] as? String ?? "" } == ["Satu", "Dua", "Tiga"], "\(all.stdout)")
+        #expect(all.stderr.isEmpty, "\(all.stderr)")
+    }
+
     @Test("no database reachable: exit 69 with what to do")
     func databaseDown() async throws {
         let cli = CLIRunner(database: try TestCluster.admin)

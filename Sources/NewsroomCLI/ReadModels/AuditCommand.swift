@@ -54,17 +54,27 @@ struct AuditQuery: AsyncParsableCommand {
     @Option(help: "An action: drafted, edited, byline, image, caption, assign-editor, submitted, approved, published, corrected, unpublished, ...") var action: String?
     @OptionGroup var period: PeriodOptions
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
-    @Option(help: "At most this many entries.") var limit = 1000
+    @Option(help: "Show the latest this many matching entries (1 or more), oldest first.") var limit = 1000
     @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        // 0 answered "no audit entries match", as if the trail were empty.
+        guard limit >= 1 else { throw ValidationError("--limit must be 1 or more, not \(limit); leave it out for the latest 1000 matching entries.") }
+    }
 
     func run() async throws {
         try await guarded(json: connection.json || format == .json) {
             let (since, until) = try period.period()
             let (article, actor, action, limit) = (self.article, self.actor, self.action, self.limit)
-            let entries = try await withReadModels(connection) { newsroom, models in
+            // One entry more than asked for says whether older ones were left out.
+            var entries = try await withReadModels(connection) { newsroom, models in
                 var id: UUID?
                 if let article { id = try await newsroom.resolve(article).uuid }
-                return try await models.audit(.init(articleID: id, actor: actor, action: action, since: since, until: until, limit: limit))
+                return try await models.audit(.init(articleID: id, actor: actor, action: action, since: since, until: until, limit: limit + 1, latest: true))
+            }
+            if entries.count > limit {
+                entries.removeFirst(entries.count - limit)
+                StandardOutput.error(Data("newsroom: note: these are the latest \(limit) matching entries; older ones were left out. Narrow with --since/--until, or raise --limit.\n".utf8))
             }
             let header = ["time", "actor", "action", "article", "headline", "what"]
             let rows = entries.map { [Instant.format($0.recordedAt), $0.actor, $0.action, $0.articleID?.uuidString.lowercased() ?? "", $0.headline ?? "", $0.summary] }
