@@ -74,16 +74,35 @@ public struct ReadAPI: Sendable {
 
     public static var openAPIPaths: Set<String> { Set(OpenAPIDocument.paths.keys) }
 
+    /// The slug a published article answers to now, given any slug it has had.
+    func currentSlug(_ slug: String) async throws -> String? {
+        switch try await readModels.published(slug: slug) {
+        case .notFound: nil
+        case .moved(let current): current
+        case .found(let article): article.slug
+        }
+    }
+
     func article(_ request: Request, slug: String) async throws -> Response {
         switch try await readModels.published(slug: slug) {
         case .notFound:
+            // Slugs are lower case; a link typed or pasted with capitals finds the article.
+            let lower = slug.lowercased()
+            if lower != slug, let current = try await currentSlug(lower) {
+                return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
+            }
             throw APIError(.notFound, "No published article has the slug \"\(slug.prefix(120))\".")
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
         case .found(let article):
             let etag = "\"\(article.articleID.uuidString.lowercased())-v\(article.version)\""
             var headers: HTTPFields = [.eTag: etag, .lastModified: HTTPDate.format(article.lastModified), .cacheControl: Self.cacheControl]
-            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+            // Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses the
+            // document sends our tag back as W/"…".
+            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
+                let tag = $0.trimmingCharacters(in: .whitespaces)
+                return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)) == etag
+            }) {
                 return Response(status: .notModified, headers: headers)
             }
             if request.headers[.ifNoneMatch] == nil, let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
@@ -133,6 +152,11 @@ public struct ReadAPI: Sendable {
     func related(slug: String) async throws -> Response {
         switch try await readModels.published(slug: slug) {
         case .notFound:
+            // Slugs are lower case; a link typed or pasted with capitals finds the article.
+            let lower = slug.lowercased()
+            if lower != slug, let current = try await currentSlug(lower) {
+                return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
+            }
             throw APIError(.notFound, "No published article has the slug \"\(slug.prefix(120))\".")
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)/related"])
