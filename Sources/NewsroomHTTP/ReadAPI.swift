@@ -95,7 +95,8 @@ public struct ReadAPI: Sendable {
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
         case .found(let article):
-            let etag = "\"\(article.articleID.uuidString.lowercased())-v\(article.version)\""
+            let references = article.referencesDigest.map { "-r" + $0.prefix(12) } ?? ""
+            let etag = "\"\(article.articleID.uuidString.lowercased())-v\(article.version)\(references)\""
             var headers: HTTPFields = [.eTag: etag, .lastModified: HTTPDate.format(article.lastModified), .cacheControl: Self.cacheControl]
             // Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses the
             // document sends our tag back as W/"…".
@@ -105,7 +106,9 @@ public struct ReadAPI: Sendable {
             }) {
                 return Response(status: .notModified, headers: headers)
             }
-            if request.headers[.ifNoneMatch] == nil, let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
+            // The linked articles' changes have no time of their own here: such a document is
+            // validated by its ETag only.
+            if request.headers[.ifNoneMatch] == nil, article.referencesDigest == nil, let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
                Int(article.lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
                 return Response(status: .notModified, headers: headers)
             }

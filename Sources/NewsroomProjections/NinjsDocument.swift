@@ -5,7 +5,8 @@ import NewsroomDomain
 /// image carries its caption and credit as `descriptions` with roles `caption` and `creditline`,
 /// as agencies do; the alt text is the `alternative` description.
 public enum NinjsDocument {
-    public static func uri(for id: ArticleID) -> String { "urn:newsroom:article:\(id)" }
+    public static let articleURIPrefix = "urn:newsroom:article:"
+    public static func uri(for id: ArticleID) -> String { articleURIPrefix + id.description }
 
     /// The document's JSON text, keys sorted.
     public static func text(_ a: Article, id: ArticleID, version: Int) -> String {

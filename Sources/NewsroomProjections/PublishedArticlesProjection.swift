@@ -10,7 +10,7 @@ import PostgresNIO
 /// scheduled or embargoed until its time. Every slug an article ever had resolves through `slugs`.
 public struct PublishedArticlesProjection: Projection {
     public let name = "published"
-    public let version = 3
+    public let version = 5
     /// Writes each article's row and state as the batch leaves it.
     public let foldsOnlyLatestBodies = true
     public let publicTables = ["visible_articles", "slugs"]
@@ -33,16 +33,55 @@ public struct PublishedArticlesProjection: Projection {
                 version integer NOT NULL, ninjs json NOT NULL)
             """,
             "CREATE TABLE \(schema).slugs (slug text PRIMARY KEY, article_id uuid NOT NULL)",
-            """
-            CREATE VIEW \(schema).visible_articles AS
-            SELECT article_id, slug, headline, summary, \(Self.body) AS body, reporters, wire_source, editor, dateline, lead_image, section,
-                   tags, language, first_published_at, last_updated_at, visible_from, embargoed_until, corrections, editors_pick, related,
-                   version, ninjs
-            FROM \(schema).articles WHERE visible_from <= now()
-            """,
+            Self.visibleArticlesView(in: schema),
         ] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
+    }
+
+    /// What readers see. A related link or editor's pick that names one of our articles is
+    /// resolved as it is read: it is shown only while that article is visible, under its current
+    /// headline. Stored as linked, a link to a draft published the draft's headline, and a link to
+    /// an article taken down (or retitled by a correction) kept its old headline on the site. Only
+    /// rows with such links pay for this (`targets` is NULL for the rest, and their document is
+    /// served as written); `references_digest` changes whenever what they show does, for the ETag.
+    static func visibleArticlesView(in schema: String) -> String {
+        let prefix = NinjsDocument.articleURIPrefix
+        let isArticle = "e->>'type' = 'text' AND e->>'uri' LIKE '\(prefix)%'"
+        let target = "substr(e->>'uri', \(prefix.count + 1))"
+        return """
+            CREATE VIEW \(schema).visible_articles AS
+            SELECT a.article_id, a.slug, a.headline, a.summary, \(body.replacingOccurrences(of: "ninjs", with: "a.ninjs")) AS body, a.reporters,
+                   a.wire_source, a.editor, a.dateline, a.lead_image, a.section, a.tags, a.language, a.first_published_at, a.last_updated_at,
+                   a.visible_from, a.embargoed_until, a.corrections,
+                   CASE WHEN a.targets IS NULL OR a.editors_pick->>'articleId' = '' THEN a.editors_pick
+                        WHEN a.targets ? (a.editors_pick->>'articleId') THEN jsonb_set(a.editors_pick, '{title}', a.targets->(a.editors_pick->>'articleId'))
+                   END AS editors_pick,
+                   CASE WHEN a.targets IS NULL THEN a.related ELSE
+                       (SELECT coalesce(jsonb_agg(CASE WHEN x->>'articleId' = '' THEN x ELSE jsonb_set(x, '{title}', a.targets->(x->>'articleId')) END ORDER BY o), '[]')
+                        FROM jsonb_array_elements(a.related) WITH ORDINALITY r(x, o) WHERE x->>'articleId' = '' OR a.targets ? (x->>'articleId'))
+                   END AS related,
+                   a.version,
+                   CASE WHEN a.targets IS NULL THEN a.ninjs ELSE
+                       (SELECT CASE WHEN shown = '[]' THEN a.ninjs::jsonb - 'associations' ELSE jsonb_set(a.ninjs::jsonb, '{associations}', shown) END
+                        FROM (SELECT coalesce(jsonb_agg(CASE WHEN \(isArticle) THEN jsonb_set(e, '{headlines,0,value}', a.targets->\(target)) ELSE e END
+                                                        ORDER BY o), '[]') AS shown
+                              FROM jsonb_array_elements(a.ninjs::jsonb->'associations') WITH ORDINALITY y(e, o)
+                              WHERE NOT (\(isArticle)) OR a.targets ? \(target)) associations)::json
+                   END AS ninjs,
+                   md5(a.targets::text) AS references_digest
+            FROM (
+                SELECT s.*,
+                       CASE WHEN s.related = '[]'::jsonb AND s.editors_pick IS NULL THEN NULL
+                            WHEN NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s.related || jsonb_build_array(s.editors_pick)) x WHERE x->>'articleId' <> '') THEN NULL
+                            ELSE (SELECT coalesce(jsonb_object_agg(t.article_id::text, t.headline), '{}') FROM \(schema).articles t
+                                  WHERE t.visible_from <= now()
+                                    AND t.article_id::text IN (SELECT x->>'articleId' FROM jsonb_array_elements(s.related || jsonb_build_array(s.editors_pick)) x))
+                       END AS targets
+                FROM \(schema).articles s
+                WHERE s.visible_from <= now()
+            ) a
+            """
     }
 
     public func indexes(in schema: String) -> [String] {

@@ -271,6 +271,64 @@ struct ReadAPITests {
         }
     }
 
+    @Test("a link to another of our articles is shown only while that article is visible, under its current headline, and the ETag follows it")
+    func linksFollowTheirArticles() async throws {
+        let fixture = try await Self.fixture()
+        let room = fixture.room
+        let (embargoed, killed, draft) = (fixture.hidden[0], fixture.hidden[1], fixture.hidden[2])
+        func link(_ id: ArticleID, _ title: String) -> ArticleReference { ArticleReference(articleID: id, title: title) }
+        _ = try await Self.publish(room, headline: "Berita utama", slug: "berita-utama", then: [
+            .relate(link(fixture.published, "Judul lama")), .relate(link(draft, "Draf rahasia")), .relate(link(embargoed, "Embargo")),
+            .relate(link(killed, "Ditarik")), .pick(link(draft, "Draf rahasia")),
+        ])
+        try await room.catchUpAll()
+        @Sendable func shown(_ client: any TestClientProtocol) async throws -> (related: [String], hasPick: Bool, etag: String, body: String) {
+            try await client.execute(uri: "/articles/berita-utama", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                let associations = (document["associations"] as? [[String: Any]]) ?? []
+                let titles = associations.filter { $0["rel"] as? String == "related" }.map { (($0["headlines"] as? [[String: Any]])?.first?["value"] as? String) ?? "" }
+                return (titles, associations.contains { $0["rel"] as? String == "editorsPick" }, response.headers[.eTag] ?? "", body)
+            }
+        }
+        try await withAPI(fixture) { client in
+            let before = try await shown(client)
+            // The outside link stays; of ours only the visible one, under its headline of today.
+            #expect(before.related == ["Xi Jinping dan Putin", "Putin Siap Penuhi Undangan Kim Jong Un"], "\(before.body)")
+            #expect(!before.hasPick, "\(before.body)")
+            for secret in ["Draf rahasia", "Embargo", "Ditarik", "Judul lama"] {
+                #expect(!before.body.contains(secret), "\(secret) in \(before.body)")
+            }
+            for hidden in fixture.hidden { #expect(!before.body.contains(hidden.description), "\(hidden) in \(before.body)") }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("links-\(UUID()).json")
+            try Data(before.body.utf8).write(to: file)
+            let validator = CLIRunner.fixturesDirectory.appendingPathComponent("ninjs/validate.py").path
+            let valid = try await CLIRunner.spawn("/usr/bin/env", ["python3", validator, file.path], environment: ProcessInfo.processInfo.environment)
+            #expect(valid.status == 0, "\(valid.stdout)")
+            let related = try await client.execute(uri: "/articles/berita-utama/related", method: .get) { String(buffer: $0.body) }
+            #expect(!related.contains("Draf rahasia") && related.contains("Putin Siap Penuhi Undangan Kim Jong Un"), "\(related)")
+
+            // The linked article retitled by a correction, then taken down: the link follows, and
+            // a reader's cached copy is not confirmed as current.
+            _ = try await room.as(room.editors[0]) {
+                try await $0.execute(.correct(note: "Judul diperbarui", changes: ArticleFields(headline: "Putin Tiba di Pyongyang")), on: fixture.published, commandID: UUID())
+            }
+            try await room.catchUpAll()
+            let retitled = try await shown(client)
+            #expect(retitled.related == ["Xi Jinping dan Putin", "Putin Tiba di Pyongyang"], "\(retitled.body)")
+            #expect(retitled.etag != before.etag)
+            try await client.execute(uri: "/articles/berita-utama", method: .get, headers: [.ifNoneMatch: before.etag]) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/articles/berita-utama", method: .get, headers: [.ifNoneMatch: retitled.etag]) { #expect($0.status == .notModified) }
+            _ = try await room.as(room.editors[0]) { try await $0.execute(.unpublish(reason: "hukum"), on: fixture.published, commandID: UUID()) }
+            try await room.catchUpAll()
+            let takenDown = try await shown(client)
+            #expect(takenDown.related == ["Xi Jinping dan Putin"], "\(takenDown.body)")
+            #expect(!takenDown.body.contains("Putin Tiba"), "\(takenDown.body)")
+            #expect(takenDown.etag != retitled.etag)
+        }
+    }
+
     @Test("the API's role cannot read drafts, the desk, the audit base tables or the log")
     func readOnlyRole() async throws {
         let fixture = try await Self.fixture()
