@@ -42,6 +42,8 @@ let package = Package(
             dependencies: [
                 "NewsroomDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Only to recognise its ConnectionPoolError, which PostgresNIO passes on unwrapped.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +116,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsroomHTTPTests",
-            dependencies: ["NewsroomHTTP", "NewsroomTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["NewsroomHTTP", "NewsroomTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "_ConnectionPoolModule", package: "postgres-nio")]
         ),
         .testTarget(
             name: "NewsroomCLITests",

@@ -1,4 +1,5 @@
 import Foundation
+import _ConnectionPoolModule
 import NewsroomDomain
 import PostgresNIO
 
@@ -67,6 +68,12 @@ extension EventStoreError {
     /// Translates what PostgreSQL said into the store's vocabulary. Our own SQLSTATEs (NR...) come
     /// from Schema/ (NR001-NR005 from the log's functions, NR006 from Schema/017's staff logins).
     public static func from(_ error: any Error, stream: StreamID? = nil, expected: Int? = nil) -> any Error {
+        // The pool gives up on new connections after a minute of failed attempts, and from then
+        // on answers every request with this until one succeeds.
+        if let pool = error as? ConnectionPoolError, pool == .connectionCreationCircuitBreakerTripped {
+            return EventStoreError(.databaseUnavailable,
+                "The database has refused new connections for a while. Check that PostgreSQL is running (`newsroom db status`) and DATABASE_URL / PG* point at it.")
+        }
         guard let psql = error as? PSQLError else { return error }
         guard let info = psql.serverInfo, let state = info[.sqlState] else {
             switch psql.code {

@@ -10,10 +10,14 @@ import NewsroomProjections
 public struct ReadAPI: Sendable {
     public let readModels: ReadModels
     public let metrics: APIMetrics
+    /// How long a request may wait for the database before it is answered 503. With the server
+    /// down, PostgresNIO's pool keeps a request waiting while it retries, for a minute.
+    public let databaseDeadline: Duration
 
-    public init(readModels: ReadModels, metrics: APIMetrics = APIMetrics()) {
+    public init(readModels: ReadModels, metrics: APIMetrics = APIMetrics(), databaseDeadline: Duration = .seconds(10)) {
         self.readModels = readModels
         self.metrics = metrics
+        self.databaseDeadline = databaseDeadline
     }
 
     /// News changes by the minute: caches may serve a copy for a minute and keep serving it for ten
@@ -48,14 +52,18 @@ public struct ReadAPI: Sendable {
         for route in Route.allCases {
             let path = RouterPath(route.routerPath)
             router.get(path) { request, context in
-                switch route {
-                case .health: try await health()
-                case .articles: try await list(request)
-                case .article: try await article(request, slug: try context.parameters.require("slug"))
-                case .related: try await related(slug: try context.parameters.require("slug"))
-                case .audit: try await audit(request, logger: context.logger)
-                case .metrics: await metricsText()
-                case .openAPI: Self.json(OpenAPIDocument.json, status: .ok)
+                let slug = route.rawValue.contains("{slug}") ? try context.parameters.require("slug") : ""
+                let logger = context.logger
+                return try await withDatabase {
+                    switch route {
+                    case .health: await health()
+                    case .articles: try await list(request)
+                    case .article: try await article(request, slug: slug)
+                    case .related: try await related(slug: slug)
+                    case .audit: try await audit(request, logger: logger)
+                    case .metrics: await metricsText()
+                    case .openAPI: Self.json(OpenAPIDocument.json, status: .ok)
+                    }
                 }
             }
             router.on(path, method: .options) { _, _ in
@@ -73,6 +81,13 @@ public struct ReadAPI: Sendable {
     }
 
     public static var openAPIPaths: Set<String> { Set(OpenAPIDocument.paths.keys) }
+
+    /// `body` within the database deadline, or 503 saying the database did not answer.
+    func withDatabase(_ body: @escaping @Sendable () async throws -> Response) async throws -> Response {
+        let deadline = databaseDeadline
+        return try await Deadline.run(within: deadline, orThrow: APIError(.serviceUnavailable,
+            "The database did not answer within \(deadline.components.seconds) s; try again shortly.", headers: [.retryAfter: "5"]), body)
+    }
 
     /// The slug a published article answers to now, given any slug it has had.
     func currentSlug(_ slug: String) async throws -> String? {
@@ -178,7 +193,8 @@ public struct ReadAPI: Sendable {
     /// Prometheus text. Lag is measured at scrape time, so it is never older than the scrape.
     func metricsText() async -> Response {
         do {
-            for lag in try await readModels.lag() { metrics.recordLag(projection: lag.projection, events: lag.events, seconds: lag.seconds) }
+            let models = readModels
+            for lag in try await Deadline.run(within: databaseDeadline / 2, orThrow: APIError(.serviceUnavailable, ""), { try await models.lag() }) { metrics.recordLag(projection: lag.projection, events: lag.events, seconds: lag.seconds) }
             metrics.recordDatabaseReachable(true)
         } catch {
             metrics.recordDatabaseReachable(false)
@@ -187,9 +203,11 @@ public struct ReadAPI: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
 
-    func health() async throws -> Response {
+    /// Answers within the database deadline, down or not: a monitor wants "unavailable", not a timeout.
+    func health() async -> Response {
         do {
-            let lag = try await readModels.lag()
+            let models = readModels
+            let lag = try await Deadline.run(within: databaseDeadline / 2, orThrow: APIError(.serviceUnavailable, "")) { try await models.lag() }
             return Self.json(["status": "ok", "database": "reachable",
                               "projections": lag.map { ["name": $0.projection, "lagEvents": $0.events, "lagSeconds": $0.seconds] as [String: Any] }], status: .ok)
         } catch {

@@ -148,15 +148,7 @@ public struct ProjectionFollower: Sendable {
     /// cancelled: a shutdown must not wait for a read that waits on the server (a catch-up batch
     /// left behind rolls back with its checkpoint when the process ends).
     static func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let race = DeadlineRace<T>()
-        let work = Task { race.finish(with: await Result(catching: body)) }
-        let timer = Task { try? await Task.sleep(for: limit); race.finish(with: .failure(Failure(description: "a catch-up round took longer than \(limit); reconnecting"))) }
-        defer { work.cancel(); timer.cancel() }
-        return try await withTaskCancellationHandler {
-            try await race.value()
-        } onCancel: {
-            race.finish(with: .failure(CancellationError()))
-        }
+        try await Deadline.run(within: limit, orThrow: Failure(description: "a catch-up round took longer than \(limit); reconnecting"), body)
     }
 }
 
@@ -167,40 +159,4 @@ final class ClaimSet: @unchecked Sendable {
 
     func claim(_ name: String) -> Bool { lock.withLock { claimed.insert(name).inserted } }
     func release(_ name: String) { lock.withLock { _ = claimed.remove(name) } }
-}
-
-/// The first of two outcomes wins; the loser is abandoned rather than awaited. A lock rather than
-/// an actor, so that a cancellation handler settles it on the spot instead of through a task of
-/// its own, which has to wait for a thread first (on a machine whose cores are busy, seconds).
-final class DeadlineRace<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outcome: Result<T, any Error>?
-    private var waiter: CheckedContinuation<Result<T, any Error>, Never>?
-
-    func finish(with result: Result<T, any Error>) {
-        let waiting: CheckedContinuation<Result<T, any Error>, Never>? = lock.withLock {
-            guard outcome == nil else { return nil }
-            outcome = result
-            defer { waiter = nil }
-            return waiter
-        }
-        waiting?.resume(returning: result)
-    }
-
-    func value() async throws -> T {
-        try await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
-            let settled: Result<T, any Error>? = lock.withLock {
-                if let outcome { return outcome }
-                waiter = continuation
-                return nil
-            }
-            if let settled { continuation.resume(returning: settled) }
-        }.get()
-    }
-}
-
-extension Result where Failure == any Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import _ConnectionPoolModule
 import Hummingbird
 import HummingbirdTesting
 import NewsroomApplication
@@ -242,6 +243,40 @@ struct ReadAPITests {
                 }
             }
         }
+    }
+
+    @Test("with the database down, requests are answered 503 within the deadline, not after the pool's minute of retries; health says unavailable")
+    func databaseDown() async throws {
+        var settings = try TestCluster.admin
+        settings.endpoint = .tcp(host: "127.0.0.1", port: 1)
+        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: TestCluster.logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await client.run() }
+            let api = ReadAPI(readModels: ReadModels(client: client, logger: TestCluster.logger), databaseDeadline: .seconds(1))
+            try await Application(router: api.router()).test(.router) { client in
+                for uri in ["/articles/putin-kim-jong-un", "/articles", "/articles/putin-kim-jong-un/related"] {
+                    let started = ContinuousClock.now
+                    try await client.execute(uri: uri, method: .get) { response in
+                        #expect(response.status == .serviceUnavailable, "\(uri)")
+                        #expect(response.headers[.retryAfter] == "5", "\(uri)")
+                        #expect(String(buffer: response.body).contains("The database did not answer within 1 s; try again shortly."), "\(uri): \(String(buffer: response.body))")
+                    }
+                    let took = ContinuousClock.now - started
+                    #expect(took < .seconds(15), "\(uri) was answered after \(took)")
+                }
+                try await client.execute(uri: "/healthz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(String(buffer: response.body).contains("\"status\":\"unavailable\""))
+                }
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).contains("newsroom_database_up 0"), "\(String(buffer: response.body))")
+                }
+            }
+            group.cancelAll()
+        }
+        // Past the pool's minute it answers with this; it is an outage, not a fault.
+        #expect((EventStoreError.from(ConnectionPoolError.connectionCreationCircuitBreakerTripped) as? EventStoreError)?.code == .databaseUnavailable)
     }
 
     @Test("a database that answers with an error is a fault (500); one that cannot answer is unavailable (503)")
