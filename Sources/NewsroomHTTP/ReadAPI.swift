@@ -53,6 +53,8 @@ public struct ReadAPI: Sendable {
             let path = RouterPath(route.routerPath)
             router.get(path) { request, context in
                 let slug = route.rawValue.contains("{slug}") ? try context.parameters.require("slug") : ""
+                // Served from memory: no database, so no deadline to race (two tasks a request).
+                if route == .article, let article = readModels.cachedPublished(slug: slug) { return respond(request, with: article) }
                 let logger = context.logger
                 return try await withDatabase {
                     switch route {
@@ -110,26 +112,30 @@ public struct ReadAPI: Sendable {
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
         case .found(let article):
-            let references = article.referencesDigest.map { "-r" + $0.prefix(12) } ?? ""
-            let etag = "\"\(article.articleID.uuidString.lowercased())-v\(article.version)\(references)\""
-            var headers: HTTPFields = [.eTag: etag, .lastModified: HTTPDate.format(article.lastModified), .cacheControl: Self.cacheControl]
-            // Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses the
-            // document sends our tag back as W/"…".
-            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
-                let tag = $0.trimmingCharacters(in: .whitespaces)
-                return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)) == etag
-            }) {
-                return Response(status: .notModified, headers: headers)
-            }
-            // The linked articles' changes have no time of their own here: such a document is
-            // validated by its ETag only.
-            if request.headers[.ifNoneMatch] == nil, article.referencesDigest == nil, let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
-               Int(article.lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
-                return Response(status: .notModified, headers: headers)
-            }
-            headers[.contentType] = "application/json; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: article.ninjs)))
+            return respond(request, with: article)
         }
+    }
+
+    func respond(_ request: Request, with article: ReadModels.PublishedArticle) -> Response {
+        let references = article.referencesDigest.map { "-r" + $0.prefix(12) } ?? ""
+        let etag = "\"\(article.articleID.uuidString.lowercased())-v\(article.version)\(references)\""
+        var headers: HTTPFields = [.eTag: etag, .lastModified: HTTPDate.format(article.lastModified), .cacheControl: Self.cacheControl]
+        // Weak comparison, as RFC 9110 asks of If-None-Match: a proxy that compresses the
+        // document sends our tag back as W/"…".
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
+            let tag = $0.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)) == etag
+        }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        // The linked articles' changes have no time of their own here: such a document is
+        // validated by its ETag only.
+        if request.headers[.ifNoneMatch] == nil, article.referencesDigest == nil, let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
+           Int(article.lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: article.ninjs)))
     }
 
     func list(_ request: Request) async throws -> Response {

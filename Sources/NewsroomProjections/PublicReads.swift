@@ -17,6 +17,8 @@ extension ReadModels {
         /// Set when the article links to others of ours: changes whenever which of them are shown,
         /// or under what headline, changes, though this article's version does not.
         public var referencesDigest: String?
+        /// When an article it links to, scheduled for later, will appear in it by the clock alone.
+        public var linksChangeAt: Date?
     }
 
     public enum SlugLookup: Sendable {
@@ -25,15 +27,20 @@ extension ReadModels {
         case notFound
     }
 
-    static let publishedColumns = "article_id, slug, ninjs::text, version, coalesce(last_updated_at, visible_from), visible_from, related::text, editors_pick::text, references_digest"
+    static let publishedColumns = "article_id, slug, ninjs::text, version, coalesce(last_updated_at, visible_from), visible_from, related::text, editors_pick::text, references_digest, links_change_at"
 
     static func decodePublished(_ rows: PostgresRowSequence) async throws -> [PublishedArticle] {
         var articles: [PublishedArticle] = []
-        for try await (id, slug, ninjs, version, modified, visible, related, pick, digest) in rows.decode((UUID, String, String, Int, Date, Date, String, String?, String?).self) {
+        for try await (id, slug, ninjs, version, modified, visible, related, pick, digest, linksChange) in rows.decode((UUID, String, String, Int, Date, Date, String, String?, String?, Date?).self) {
             articles.append(PublishedArticle(articleID: id, slug: slug, ninjs: ninjs, version: version, lastModified: modified, visibleFrom: visible,
-                                             related: related, editorsPick: pick, referencesDigest: digest))
+                                             related: related, editorsPick: pick, referencesDigest: digest, linksChangeAt: linksChange))
         }
         return articles
+    }
+
+    /// The article from memory, when the cache may serve it without asking the database.
+    public func cachedPublished(slug: String) -> PublishedArticle? {
+        articleCache?.peek(slug)
     }
 
     /// A visible article by its current slug, or where a former slug now points.

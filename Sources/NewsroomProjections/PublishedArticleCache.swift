@@ -25,9 +25,14 @@ public final class PublishedArticleCache: @unchecked Sendable {
         lock.withLock { machine.lookup(slug, now: .now) }
     }
 
+    /// A hit, or nil without starting a validation: the caller then reads through `lookup`.
+    func peek(_ slug: String) -> ReadModels.PublishedArticle? {
+        lock.withLock { machine.peek(slug, now: .now) }
+    }
+
     /// The entry for `slug` as the validation that just ended left it.
     func justValidated(_ slug: String) -> ReadModels.PublishedArticle? {
-        lock.withLock { machine.articles[slug] }
+        lock.withLock { machine.articles[slug].flatMap { machine.isCurrent($0) ? $0 : nil } }
     }
 
     /// What a read that starts now must be stored under (nil: do not store it).
@@ -72,9 +77,20 @@ public final class PublishedArticleCache: @unchecked Sendable {
             }
         }
 
+        mutating func peek(_ slug: String, now: ContinuousClock.Instant) -> ReadModels.PublishedArticle? {
+            guard let at = validatedAt, now - at < validity, let article = articles[slug], isCurrent(article) else { return nil }
+            statistics.hits += 1
+            return article
+        }
+
+        /// An article whose links will change by the clock alone is kept only until then.
+        func isCurrent(_ article: ReadModels.PublishedArticle) -> Bool {
+            article.linksChangeAt.map { Date() < $0 } ?? true
+        }
+
         mutating func lookup(_ slug: String, now: ContinuousClock.Instant) -> Lookup {
             if let at = validatedAt, now - at < validity {
-                if let article = articles[slug] {
+                if let article = articles[slug], isCurrent(article) {
                     statistics.hits += 1
                     return .hit(article)
                 }

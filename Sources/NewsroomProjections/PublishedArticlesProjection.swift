@@ -10,7 +10,7 @@ import PostgresNIO
 /// scheduled or embargoed until its time. Every slug an article ever had resolves through `slugs`.
 public struct PublishedArticlesProjection: Projection {
     public let name = "published"
-    public let version = 5
+    public let version = 6
     /// Writes each article's row and state as the batch leaves it.
     public let foldsOnlyLatestBodies = true
     public let publicTables = ["visible_articles", "slugs"]
@@ -44,7 +44,9 @@ public struct PublishedArticlesProjection: Projection {
     /// headline. Stored as linked, a link to a draft published the draft's headline, and a link to
     /// an article taken down (or retitled by a correction) kept its old headline on the site. Only
     /// rows with such links pay for this (`targets` is NULL for the rest, and their document is
-    /// served as written); `references_digest` changes whenever what they show does, for the ETag.
+    /// served as written); `references_digest` changes whenever what they show does, for the ETag,
+    /// and `links_change_at` is when a linked article scheduled for later will appear, by the clock
+    /// alone, for the API's cache.
     static func visibleArticlesView(in schema: String) -> String {
         let prefix = NinjsDocument.articleURIPrefix
         let isArticle = "e->>'type' = 'text' AND e->>'uri' LIKE '\(prefix)%'"
@@ -69,7 +71,12 @@ public struct PublishedArticlesProjection: Projection {
                               FROM jsonb_array_elements(a.ninjs::jsonb->'associations') WITH ORDINALITY y(e, o)
                               WHERE NOT (\(isArticle)) OR a.targets ? \(target)) associations)::json
                    END AS ninjs,
-                   md5(a.targets::text) AS references_digest
+                   md5(a.targets::text) AS references_digest,
+                   CASE WHEN a.targets IS NOT NULL THEN
+                       (SELECT min(t.visible_from) FROM \(schema).articles t
+                        WHERE t.visible_from > now()
+                          AND t.article_id::text IN (SELECT x->>'articleId' FROM jsonb_array_elements(a.related || jsonb_build_array(a.editors_pick)) x))
+                   END AS links_change_at
             FROM (
                 SELECT s.*,
                        CASE WHEN s.related = '[]'::jsonb AND s.editors_pick IS NULL THEN NULL

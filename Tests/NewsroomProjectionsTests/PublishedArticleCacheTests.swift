@@ -8,9 +8,23 @@ struct PublishedArticleCacheTests {
     typealias Machine = PublishedArticleCache.Machine
     let start = ContinuousClock.now
 
-    func article(_ version: Int) -> ReadModels.PublishedArticle {
+    func article(_ version: Int, linksChangeAt: Date? = nil) -> ReadModels.PublishedArticle {
         ReadModels.PublishedArticle(articleID: UUID(uuidString: "6F1A2B3C-4D5E-4F60-8172-839405A6B7C8")!, slug: "putin-kim", ninjs: "{}",
-                                    version: version, lastModified: Date(), visibleFrom: Date(), related: "[]", editorsPick: nil, referencesDigest: nil)
+                                    version: version, lastModified: Date(), visibleFrom: Date(), related: "[]", editorsPick: nil, referencesDigest: nil,
+                                    linksChangeAt: linksChangeAt)
+    }
+
+    @Test("an article whose linked article appears by the clock is served from memory only until then; peeking never starts a validation")
+    func linksThatAppearByTheClock() {
+        var machine = Machine(validity: .seconds(60), capacity: 10)
+        #expect(machine.peek("putin-kim", now: start) == nil)
+        #expect(machine.lookup("putin-kim", now: start) == .validate, "peeking left the validation to lookup")
+        machine.validated(modelState: "7/100", at: start)
+        machine.store(article(1, linksChangeAt: Date().addingTimeInterval(3600)), slug: "putin-kim", readUnder: "7/100")
+        #expect(machine.peek("putin-kim", now: start + .milliseconds(1))?.version == 1)
+        machine.store(article(2, linksChangeAt: Date().addingTimeInterval(-1)), slug: "putin-kim", readUnder: "7/100")
+        #expect(machine.peek("putin-kim", now: start + .milliseconds(2)) == nil, "the linked article is visible now: read again")
+        #expect(machine.lookup("putin-kim", now: start + .milliseconds(3)) == .miss)
     }
 
     @Test("nothing is served before the model's state is known, and one caller at a time asks for it")
