@@ -12,8 +12,6 @@ extension ReadModels {
         public var version: Int
         public var lastModified: Date
         public var visibleFrom: Date
-        public var related: String
-        public var editorsPick: String?
         /// Set when the article links to others of ours: changes whenever which of them are shown,
         /// or under what headline, changes, though this article's version does not.
         public var referencesDigest: String?
@@ -27,13 +25,13 @@ extension ReadModels {
         case notFound
     }
 
-    static let publishedColumns = "article_id, slug, ninjs::text, version, coalesce(last_updated_at, visible_from), visible_from, related::text, editors_pick::text, references_digest, links_change_at"
+    static let publishedColumns = "article_id, slug, ninjs::text, version, coalesce(last_updated_at, visible_from), visible_from, references_digest, links_change_at"
 
     static func decodePublished(_ rows: PostgresRowSequence) async throws -> [PublishedArticle] {
         var articles: [PublishedArticle] = []
-        for try await (id, slug, ninjs, version, modified, visible, related, pick, digest, linksChange) in rows.decode((UUID, String, String, Int, Date, Date, String, String?, String?, Date?).self) {
+        for try await (id, slug, ninjs, version, modified, visible, digest, linksChange) in rows.decode((UUID, String, String, Int, Date, Date, String?, Date?).self) {
             articles.append(PublishedArticle(articleID: id, slug: slug, ninjs: ninjs, version: version, lastModified: modified, visibleFrom: visible,
-                                             related: related, editorsPick: pick, referencesDigest: digest, linksChangeAt: linksChange))
+                                             referencesDigest: digest, linksChangeAt: linksChange))
         }
         return articles
     }

@@ -10,7 +10,7 @@ struct PublishedArticleCacheTests {
 
     func article(_ version: Int, linksChangeAt: Date? = nil) -> ReadModels.PublishedArticle {
         ReadModels.PublishedArticle(articleID: UUID(uuidString: "6F1A2B3C-4D5E-4F60-8172-839405A6B7C8")!, slug: "putin-kim", ninjs: "{}",
-                                    version: version, lastModified: Date(), visibleFrom: Date(), related: "[]", editorsPick: nil, referencesDigest: nil,
+                                    version: version, lastModified: Date(), visibleFrom: Date(), referencesDigest: nil,
                                     linksChangeAt: linksChangeAt)
     }
 
