@@ -58,6 +58,11 @@ public enum Projections {
     public static func owner(ofSchema schema: String) -> (any Projection)? {
         all.first { [$0.name, "\($0.name)_rebuild", "\($0.name)_retired"].contains(schema) }
     }
+
+    /// The name `schema` is read under: a rebuild's copy takes the live name when it is swapped in.
+    public static func liveName(ofSchema schema: String) -> String {
+        all.first { "\($0.name)_rebuild" == schema }?.name ?? schema
+    }
 }
 
 /// Schema and table names are ours (never user input), but replay targets are typed by people.

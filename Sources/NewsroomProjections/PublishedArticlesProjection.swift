@@ -36,11 +36,7 @@ public struct PublishedArticlesProjection: Projection {
         ] {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
-        var articlesTable: UInt32 = 0
-        for try await oid in try await connection.query(PostgresQuery(unsafeSQL: "SELECT '\(schema).articles'::regclass::oid::bigint"), logger: logger).decode(Int64.self) {
-            articlesTable = UInt32(oid)
-        }
-        for sql in Self.visibleArticlesView(in: schema, articlesTable: articlesTable) {
+        for sql in Self.visibleArticlesView(in: schema) {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
     }
@@ -58,27 +54,30 @@ public struct PublishedArticlesProjection: Projection {
     /// every read planned the whole resolution: pgbench by key read an article without links 3-4
     /// times slower than through the plain filter; this way, 10-20% slower. The function reads the
     /// model's table as its owner, since readers may see only this view, and only a visible
-    /// article's own links. It names the table by OID: a rebuild renames the schema it was made in.
-    static func visibleArticlesView(in schema: String, articlesTable: UInt32) -> [String] {
+    /// article's own links. It names the table as it will be read: a rebuild's copy is renamed to
+    /// the live schema (a function's text, unlike a view, is not bound to the table itself, and an
+    /// OID would not survive a dump and restore).
+    static func visibleArticlesView(in schema: String) -> [String] {
         let prefix = NinjsDocument.articleURIPrefix
         let isArticle = "e->>'type' = 'text' AND e->>'uri' LIKE '\(prefix)%'"
         let target = "substr(e->>'uri', \(prefix.count + 1))"
         let noLinks = "NOT links_to_articles"
         let shown = "\(schema).shown_links(article_id)"
+        let articles = "\(Projections.liveName(ofSchema: schema)).articles"
         return [
             """
             CREATE FUNCTION \(schema).shown_links(article uuid) RETURNS jsonb
             LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
-            DECLARE
-                articles text := \(articlesTable)::regclass::text;
-                a record; targets jsonb; change_at timestamptz; shown_related jsonb; shown_pick jsonb; ninjs jsonb;
+            DECLARE a record; targets jsonb; change_at timestamptz; shown_related jsonb; shown_pick jsonb; ninjs jsonb;
             BEGIN
-                EXECUTE format('SELECT ninjs, related, editors_pick FROM %s WHERE article_id = $1 AND visible_from <= now()', articles) INTO a USING article;
+                SELECT r.ninjs, r.related, r.editors_pick INTO a FROM \(articles) r WHERE r.article_id = article AND r.visible_from <= now();
                 IF a IS NULL THEN RETURN NULL; END IF;
-                EXECUTE format($q$SELECT coalesce(jsonb_object_agg(article_id::text, headline) FILTER (WHERE visible_from <= now()), '{}'),
-                                         min(visible_from) FILTER (WHERE visible_from > now())
-                                  FROM %s WHERE article_id IN (SELECT (x->>'articleId')::uuid FROM jsonb_array_elements($1) x WHERE x->>'articleId' <> '')$q$, articles)
-                    INTO targets, change_at USING a.related || jsonb_build_array(a.editors_pick);
+                SELECT coalesce(jsonb_object_agg(t.article_id::text, t.headline) FILTER (WHERE t.visible_from <= now()), '{}'),
+                       min(t.visible_from) FILTER (WHERE t.visible_from > now())
+                INTO targets, change_at
+                FROM \(articles) t
+                WHERE t.article_id IN (SELECT (x->>'articleId')::uuid FROM jsonb_array_elements(a.related || jsonb_build_array(a.editors_pick)) x
+                                       WHERE x->>'articleId' <> '');
                 shown_pick := CASE WHEN a.editors_pick->>'articleId' = '' THEN a.editors_pick
                                    WHEN targets ? (a.editors_pick->>'articleId') THEN jsonb_set(a.editors_pick, '{title}', targets->(a.editors_pick->>'articleId')) END;
                 SELECT coalesce(jsonb_agg(CASE WHEN x->>'articleId' = '' THEN x ELSE jsonb_set(x, '{title}', targets->(x->>'articleId')) END ORDER BY o), '[]')
