@@ -91,23 +91,21 @@ public struct ReadAPI: Sendable {
             "The database did not answer within \(deadline.components.seconds) s; try again shortly.", headers: [.retryAfter: "5"]), body)
     }
 
-    /// The slug a published article answers to now, given any slug it has had.
-    func currentSlug(_ slug: String) async throws -> String? {
-        switch try await readModels.published(slug: slug) {
-        case .notFound: nil
-        case .moved(let current): current
-        case .found(let article): article.slug
+    /// A published article by slug. Slugs are lower case: one typed or pasted with capitals
+    /// moves, like a former slug, to the article's current one.
+    func lookup(_ slug: String) async throws -> ReadModels.SlugLookup {
+        let found = try await readModels.published(slug: slug)
+        guard case .notFound = found, slug != slug.lowercased() else { return found }
+        switch try await readModels.published(slug: slug.lowercased()) {
+        case .notFound: return .notFound
+        case .moved(let current): return .moved(to: current)
+        case .found(let article): return .moved(to: article.slug)
         }
     }
 
     func article(_ request: Request, slug: String) async throws -> Response {
-        switch try await readModels.published(slug: slug) {
+        switch try await lookup(slug) {
         case .notFound:
-            // Slugs are lower case; a link typed or pasted with capitals finds the article.
-            let lower = slug.lowercased()
-            if lower != slug, let current = try await currentSlug(lower) {
-                return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
-            }
             throw APIError(.notFound, "No published article has the slug \"\(slug.prefix(120))\".")
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
@@ -174,13 +172,8 @@ public struct ReadAPI: Sendable {
     }
 
     func related(slug: String) async throws -> Response {
-        switch try await readModels.published(slug: slug) {
+        switch try await lookup(slug) {
         case .notFound:
-            // Slugs are lower case; a link typed or pasted with capitals finds the article.
-            let lower = slug.lowercased()
-            if lower != slug, let current = try await currentSlug(lower) {
-                return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)", .cacheControl: Self.cacheControl])
-            }
             throw APIError(.notFound, "No published article has the slug \"\(slug.prefix(120))\".")
         case .moved(let current):
             return Response(status: .movedPermanently, headers: [.location: "/articles/\(current)/related"])

@@ -181,6 +181,11 @@ struct ReadAPITests {
                 }
             }
             try await client.execute(uri: "/articles/Tidak-Ada", method: .get) { #expect($0.status == .notFound) }
+            // The related list of a slug typed with capitals leads to the current slug's related list.
+            try await client.execute(uri: "/articles/Putin-Kim/related", method: .get) { response in
+                #expect(response.status == .movedPermanently)
+                #expect(response.headers[.location] == "/articles/putin-kim-jong-un/related")
+            }
         }
     }
 
