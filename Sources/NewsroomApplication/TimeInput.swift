@@ -22,7 +22,6 @@ public enum TimeInput {
     public static func parse(_ text: String, zone identifier: String, dateAlone: Bool = false) throws -> ZonedInstant {
         let zone = try zone(identifier)
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let instant = Instant.parse(trimmed) { return ZonedInstant(instant: instant, timeZone: identifier) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
@@ -32,11 +31,11 @@ public enum TimeInput {
             }
             return date
         }
+        if let date = Instant.parseAnyYear(trimmed) { return ZonedInstant(instant: try kept(date), timeZone: identifier) }
         for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm"] {
             formatter.dateFormat = format
             if let date = formatter.date(from: trimmed) { return ZonedInstant(instant: try kept(date), timeZone: identifier) }
         }
-        if let date = Instant.parseAnyYear(trimmed) { return ZonedInstant(instant: try kept(date), timeZone: identifier) }
         formatter.dateFormat = "yyyy-MM-dd"
         if let found = formatter.date(from: trimmed) {
             let day = try kept(found)

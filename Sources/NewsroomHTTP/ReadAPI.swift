@@ -56,16 +56,15 @@ public struct ReadAPI: Sendable {
                 // Served from memory: no database, so no deadline to race (two tasks a request).
                 if route == .article, let article = readModels.cachedPublished(slug: slug) { return respond(request, with: article) }
                 let logger = context.logger
-                return try await withDatabase {
-                    switch route {
-                    case .health: await health()
-                    case .articles: try await list(request)
-                    case .article: try await article(request, slug: slug)
-                    case .related: try await related(slug: slug)
-                    case .audit: try await audit(request, logger: logger)
-                    case .metrics: await metricsText()
-                    case .openAPI: Self.json(OpenAPIDocument.json, status: .ok)
-                    }
+                switch route {
+                // These answer within the deadline on their own, or ask no database.
+                case .health: return await health()
+                case .metrics: return await metricsText()
+                case .openAPI: return Self.json(OpenAPIDocument.json, status: .ok)
+                case .articles: return try await withDatabase { try await list(request) }
+                case .article: return try await withDatabase { try await article(request, slug: slug) }
+                case .related: return try await withDatabase { try await related(slug: slug) }
+                case .audit: return try await withDatabase { try await audit(request, logger: logger) }
                 }
             }
             router.on(path, method: .options) { _, _ in
@@ -189,11 +188,17 @@ public struct ReadAPI: Sendable {
         }
     }
 
+    /// The read models' lag, or a failure within half the database deadline: health and metrics
+    /// answer "unavailable" rather than time out.
+    func lagWithinDeadline() async throws -> [(projection: String, events: Int, seconds: Double)] {
+        let models = readModels
+        return try await Deadline.run(within: databaseDeadline / 2, orThrow: APIError(.serviceUnavailable, "")) { try await models.lag() }
+    }
+
     /// Prometheus text. Lag is measured at scrape time, so it is never older than the scrape.
     func metricsText() async -> Response {
         do {
-            let models = readModels
-            for lag in try await Deadline.run(within: databaseDeadline / 2, orThrow: APIError(.serviceUnavailable, ""), { try await models.lag() }) { metrics.recordLag(projection: lag.projection, events: lag.events, seconds: lag.seconds) }
+            for lag in try await lagWithinDeadline() { metrics.recordLag(projection: lag.projection, events: lag.events, seconds: lag.seconds) }
             metrics.recordDatabaseReachable(true)
         } catch {
             metrics.recordDatabaseReachable(false)
@@ -202,11 +207,9 @@ public struct ReadAPI: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
 
-    /// Answers within the database deadline, down or not: a monitor wants "unavailable", not a timeout.
     func health() async -> Response {
         do {
-            let models = readModels
-            let lag = try await Deadline.run(within: databaseDeadline / 2, orThrow: APIError(.serviceUnavailable, "")) { try await models.lag() }
+            let lag = try await lagWithinDeadline()
             return Self.json(["status": "ok", "database": "reachable",
                               "projections": lag.map { ["name": $0.projection, "lagEvents": $0.events, "lagSeconds": $0.seconds] as [String: Any] }], status: .ok)
         } catch {

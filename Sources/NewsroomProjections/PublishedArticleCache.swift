@@ -89,15 +89,9 @@ public final class PublishedArticleCache: @unchecked Sendable {
         }
 
         mutating func lookup(_ slug: String, now: ContinuousClock.Instant) -> Lookup {
-            if let at = validatedAt, now - at < validity {
-                if let article = articles[slug], isCurrent(article) {
-                    statistics.hits += 1
-                    return .hit(article)
-                }
-                statistics.misses += 1
-                return .miss
-            }
+            if let article = peek(slug, now: now) { return .hit(article) }
             statistics.misses += 1
+            if let at = validatedAt, now - at < validity { return .miss }
             if validating { return .miss }
             validating = true
             return .validate
