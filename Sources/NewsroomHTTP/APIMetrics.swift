@@ -29,6 +29,10 @@ public struct APIMetrics: Sendable {
         Gauge(label: "newsroom_projection_lag_seconds", dimensions: [("projection", projection)], factory: factory).record(seconds)
     }
 
+    func recordFollowerRunning(_ running: Bool) {
+        Gauge(label: "newsroom_projection_follower_running", factory: factory).record(running ? 1 : 0)
+    }
+
     func recordDatabaseReachable(_ reachable: Bool) {
         Gauge(label: "newsroom_database_up", factory: factory).record(reachable ? 1 : 0)
     }

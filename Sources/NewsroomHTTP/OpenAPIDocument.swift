@@ -1,7 +1,7 @@
 /// The API's description, served at /openapi.json. A test checks that every route is in it.
 enum OpenAPIDocument {
     static var paths: [String: [String: Any]] { [
-        "/healthz": ["get": ["summary": "Database reachability and projection lag", "responses": ["200": ["description": "healthy"], "503": ["description": "database unavailable"]]]],
+        "/healthz": ["get": ["summary": "Database reachability, projection lag, and whether a follower keeps the read models current", "responses": ["200": ["description": "healthy"], "503": ["description": "database unavailable"]]]],
         "/articles": ["get": [
             "summary": "Published articles, latest first, as ninjs",
             "parameters": [

@@ -190,7 +190,7 @@ public struct ReadAPI: Sendable {
 
     /// The read models' lag, or a failure within half the database deadline: health and metrics
     /// answer "unavailable" rather than time out.
-    func lagWithinDeadline() async throws -> [(projection: String, events: Int, seconds: Double)] {
+    func lagWithinDeadline() async throws -> ReadModels.Lag {
         let models = readModels
         return try await Deadline.run(within: databaseDeadline / 2, orThrow: APIError(.serviceUnavailable, "")) { try await models.lag() }
     }
@@ -198,7 +198,9 @@ public struct ReadAPI: Sendable {
     /// Prometheus text. Lag is measured at scrape time, so it is never older than the scrape.
     func metricsText() async -> Response {
         do {
-            for lag in try await lagWithinDeadline() { metrics.recordLag(projection: lag.projection, events: lag.events, seconds: lag.seconds) }
+            let lag = try await lagWithinDeadline()
+            for model in lag.projections { metrics.recordLag(projection: model.projection, events: model.events, seconds: model.seconds) }
+            metrics.recordFollowerRunning(lag.followerRunning)
             metrics.recordDatabaseReachable(true)
         } catch {
             metrics.recordDatabaseReachable(false)
@@ -210,8 +212,9 @@ public struct ReadAPI: Sendable {
     func health() async -> Response {
         do {
             let lag = try await lagWithinDeadline()
-            return Self.json(["status": "ok", "database": "reachable",
-                              "projections": lag.map { ["name": $0.projection, "lagEvents": $0.events, "lagSeconds": $0.seconds] as [String: Any] }], status: .ok)
+            return Self.json(["status": "ok", "database": "reachable", "follower": lag.followerRunning ? "running" : "not running",
+                              "projections": lag.projections.map { ["name": $0.projection, "lagEvents": $0.events, "lagSeconds": $0.seconds] as [String: Any] }],
+                             status: .ok)
         } catch {
             return Self.json(["status": "unavailable", "database": "unreachable"], status: .serviceUnavailable)
         }

@@ -22,7 +22,11 @@ public enum ReadAPIServer {
                               configuration: .init(address: .hostname(host, port: port)), logger: logger)
         var services: [any Service] = logOutput.map { [BufferedLogOutput.Flusher(output: $0)] } ?? []
         services += [client, app]
-        if let projector { services.append(FollowerService(follower: ProjectionFollower(settings: projector, logger: logger))) }
+        if let projector {
+            services.append(FollowerService(follower: ProjectionFollower(settings: projector, logger: logger)))
+        } else {
+            services.append(FollowerWatch(readModels: readModels, logger: logger))
+        }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -29,6 +29,16 @@ public struct ProjectionFollower: Sendable {
         self.logger = logger
     }
 
+    /// The session advisory lock whose holder is the active follower.
+    static let election = (classID: 7268, objectID: 0)
+
+    /// SQL that is true while some session in this database is the active follower. pg_locks is
+    /// readable by every role, so the read-only API can ask it too.
+    static let isRunningSQL = """
+        EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND classid = \(election.classID) AND objid = \(election.objectID) AND granted \
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+        """
+
     /// Runs until the task is cancelled (SIGTERM/SIGINT in the CLI), then returns cleanly.
     public func run(onCatchUp: (@Sendable (Int) -> Void)? = nil) async {
         while !Task.isCancelled {
@@ -70,11 +80,14 @@ public struct ProjectionFollower: Sendable {
         let election = try await PostgresConnection.connect(configuration: settings.connectionConfiguration, id: 1, logger: logger)
         defer { Task { try? await election.close() } }
         // Standby until the active follower goes away (its session ends, the lock with it).
+        var standingBy = false
         while true {
             var acquired = false
-            for try await granted in try await election.query("SELECT pg_try_advisory_lock(7268, 0)", logger: logger).decode(Bool.self) { acquired = granted }
+            for try await granted in try await election.query(PostgresQuery(unsafeSQL: "SELECT pg_try_advisory_lock(\(Self.election.classID), \(Self.election.objectID))"), logger: logger).decode(Bool.self) { acquired = granted }
             if acquired { break }
-            logger.info("another follower is active; standing by")
+            // Said once: a standby looks every couple of seconds, for as long as the other follows.
+            if !standingBy { logger.info("another follower is active; standing by until it stops") }
+            standingBy = true
             try await Task.sleep(for: standbyRetry)
         }
         logger.info("following the log")

@@ -596,8 +596,8 @@ public struct ProjectionRunner: Sendable {
     }
 
     func runnerIsActive() async throws -> Bool {
-        let rows = try await client.query("SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 7268 AND objid = 0 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", logger: logger)
-        for try await count in rows.decode(Int64.self) { return count > 0 }
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(ProjectionFollower.isRunningSQL)"), logger: logger)
+        for try await running in rows.decode(Bool.self) { return running }
         return false
     }
 }

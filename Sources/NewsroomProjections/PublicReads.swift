@@ -122,10 +122,20 @@ extension ReadModels {
         return .off
     }
 
-    public func lag() async throws -> [(projection: String, events: Int, seconds: Double)] {
-        var result: [(String, Int, Double)] = []
-        for try await (name, events, seconds) in try await client.query("SELECT projection, lag_events, lag_seconds FROM projection_lag()", logger: logger).decode((String, Int64, Double).self) {
-            result.append((name, Int(events), seconds))
+    /// How far each read model is behind the log, and whether a follower is keeping them current.
+    public struct Lag: Sendable {
+        public var projections: [(projection: String, events: Int, seconds: Double)] = []
+        /// False when no `projections run` (or `serve --with-projector`) follows the log: the
+        /// models then move only when a command that reads them catches them up.
+        public var followerRunning = false
+    }
+
+    public func lag() async throws -> Lag {
+        var result = Lag()
+        let query = PostgresQuery(unsafeSQL: "SELECT projection, lag_events, lag_seconds, \(ProjectionFollower.isRunningSQL) FROM projection_lag()")
+        for try await (name, events, seconds, running) in try await client.query(query, logger: logger).decode((String, Int64, Double, Bool).self) {
+            result.projections.append((name, Int(events), seconds))
+            result.followerRunning = running
         }
         return result
     }

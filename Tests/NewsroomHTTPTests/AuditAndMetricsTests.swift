@@ -134,6 +134,7 @@ struct AuditAndMetricsTests {
                 #expect(text.contains(#"http_request_duration_seconds_count{method="GET",route="/articles/{slug}"} 2"#))
                 #expect(text.contains(#"newsroom_projection_lag_events{projection="published"} 0"#))
                 #expect(text.contains("newsroom_database_up 1"))
+                #expect(text.contains("newsroom_projection_follower_running 0"), "\(text)")
             }
         }
         let requests = records.entries.filter { $0.message == "request" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NewsroomEventStore
 import NewsroomProjections
 
@@ -113,12 +114,17 @@ struct ProjectionsRun: AsyncParsableCommand {
         abstract: "Follow the log for every projection until SIGTERM or SIGINT, then stop cleanly.",
         discussion: "Run it on as many machines as you like: one follows, the others stand by and take over when it stops.")
 
+    @Option(help: "Least severe log level written to standard error: info (standing by, following), warning (lost connections), error.")
+    var logLevel: Logger.Level = .info
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         try await guarded(json: connection.json) {
             let database = try await connection.open()
-            let follower = ProjectionFollower(settings: database.settings, logger: .quiet("newsroom.projections"))
+            // A daemon's operator needs to hear when it stands by or loses its database.
+            var logger = Logger(label: "newsroom.projections") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = logLevel
+            let follower = ProjectionFollower(settings: database.settings, logger: logger)
             let task = Task { await follower.run { applied in StandardOutput.write(Data("applied \(applied) events\n".utf8)) } }
             let signals = [SIGTERM, SIGINT].map { signalNumber -> any DispatchSourceSignal in
                 signal(signalNumber, SIG_IGN)
@@ -127,7 +133,7 @@ struct ProjectionsRun: AsyncParsableCommand {
                 source.resume()
                 return source
             }
-            StandardOutput.write(Data("following the log; stop with Ctrl-C or SIGTERM\n".utf8))
+            StandardOutput.write(Data("running; stop with Ctrl-C or SIGTERM (standard error says whether this process follows the log or stands by)\n".utf8))
             await task.value
             signals.forEach { $0.cancel() }
             printText("stopped")
