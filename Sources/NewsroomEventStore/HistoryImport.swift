@@ -166,7 +166,7 @@ extension EventStore {
         case ("23505", "commands_pkey"):
             return EventStoreError(.commandReused, "The import's command id was used before (\(detail)). Use a new --command-id. Nothing was imported.")
         case ("42501", _):
-            return EventStoreError(.notPermitted, "Permission denied: \(info[.message] ?? "") An import writes the log directly; run it as the database's owner (the administrator who ran `newsroom db migrate`). Nothing was imported.")
+            return EventStoreError(.notPermitted, "Permission denied: \(info[.message] ?? "permission denied"). An import writes the log directly; run it as the database's owner (the administrator who ran `newsroom db migrate`). Nothing was imported.")
         default:
             return EventStoreError.from(error)
         }
