@@ -66,6 +66,9 @@ public enum Projections {
 }
 
 /// Schema and table names are ours (never user input), but replay targets are typed by people.
+/// What `validSchemaName` accepts, in words for an error message.
+public let schemaNameRule = "use 1 to 50 lowercase letters, digits and _, starting with a letter, and not public, information_schema or a name starting with pg_"
+
 public func validSchemaName(_ name: String) -> Bool {
     !name.isEmpty && name.count <= 50 && name.first!.isLetter &&
         name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" } &&

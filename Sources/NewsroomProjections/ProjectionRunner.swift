@@ -505,7 +505,7 @@ public struct ProjectionRunner: Sendable {
     public func replay(_ projection: any Projection, until: Date, into schema: String,
                        patience: Duration = Self.readYourWritesPatience) async throws -> Int {
         guard validSchemaName(schema) else {
-            throw Failure(description: "\"\(schema)\" is not a usable schema name: use lowercase letters, digits and _, starting with a letter.")
+            throw Failure(description: "\"\(schema)\" is not a usable schema name: \(schemaNameRule).")
         }
         if let owner = Projections.owner(ofSchema: schema) {
             throw Failure(description: "The \(owner.name) read model keeps its own copies in \"\(schema)\" (live, being rebuilt, retired). Pick another name, e.g. \(owner.name)_then.")

@@ -346,6 +346,10 @@ struct LifecycleCLITests {
             (["serve", "--article-cache-ms", "70000"], "--article-cache-ms must be from 0 (no cache) to 60000, not 70000"),
             (["serve", "--article-cache-ms", "soon"], "article-cache-ms"),
             (["replay", "published", "--until", "2026-12-01", "--into", "then", "--wait", "7200"], "--wait must be from 0 to 3600 seconds, not 7200."),
+            // A name of lowercase letters that PostgreSQL keeps for itself is told apart from a malformed one.
+            (["replay", "published", "--until", "2026-12-01", "--into", "public"], "--into public: use 1 to 50 lowercase letters, digits and _, starting with a letter, and not public"),
+            (["replay", "published", "--until", "2026-12-01", "--into", "Then!"], "--into Then!: use 1 to 50 lowercase letters"),
+            (["replay", "nosuch", "--until", "2026-12-01", "--into", "then"], "Projections: published, audit, desk, stats, access."),
         ] {
             let result = try await desk.cli.run(arguments)
             #expect(result.status == 64, "\(arguments)")

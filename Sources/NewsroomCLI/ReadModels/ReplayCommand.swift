@@ -8,7 +8,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Build a point-in-time copy of a projection into its own schema: what it showed at that instant.")
 
-    @Argument(help: "published, audit, desk or stats.") var name: String
+    @Argument(help: ArgumentHelp("The projection: \(Projections.all.map(\.name).joined(separator: ", ")).", valueName: "name")) var name: String
     @Option(help: ArgumentHelp("The instant to stop at; a date alone is its start.", valueName: "time")) var until: String
     @Option(help: ArgumentHelp("The new schema to build it in.", valueName: "schema")) var into: String
     @Option(help: ArgumentHelp("IANA time zone for --until.", valueName: "zone")) var timezone = "Asia/Jakarta"
@@ -21,7 +21,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("There is no projection \"\(name)\". Projections: \(Projections.all.map(\.name).joined(separator: ", ")).")
         }
         guard ReadWait.allowedSeconds.contains(wait) else { throw ValidationError("--wait must be from 0 to 3600 seconds, not \(String(format: "%g", wait)).") }
-        guard validSchemaName(into) else { throw ValidationError("--into \(into): use lowercase letters, digits and _, starting with a letter.") }
+        guard validSchemaName(into) else { throw ValidationError("--into \(into): \(schemaNameRule).") }
         if let owner = Projections.owner(ofSchema: into) {
             throw ValidationError("--into \(into): the \(owner.name) read model keeps its own copies under that name (live, being rebuilt, retired). Pick another name, e.g. \(owner.name)_then.")
         }
