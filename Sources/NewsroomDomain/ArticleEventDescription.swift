@@ -24,6 +24,10 @@ extension ArticleEvent {
         }
     }
 
+    /// Every `action`, in the lifecycle's order: a filter on anything else would match nothing.
+    public static let actions = ["drafted", "edited", "byline", "image", "caption", "assign-editor", "submitted", "changes-requested",
+                                 "approved", "scheduled", "published", "corrected", "unpublished", "spiked", "related", "editors-pick", "slug"]
+
     /// What happened, in words an editor reads in a history or an audit trail.
     public var summary: String {
         switch self {

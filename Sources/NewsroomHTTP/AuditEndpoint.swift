@@ -35,8 +35,8 @@ extension ReadAPI {
             filter.actor = actor
         }
         if let action = query["action"].map(String.init) {
-            guard !action.isEmpty, action.count <= 40, action.allSatisfy({ $0.isASCII && ($0.isLowercase || $0 == "-") }) else {
-                throw APIError(.badRequest, "action must be an audit action such as published, corrected or staff-added, not \"\(action.prefix(80))\".")
+            if let known = EditorialAuditProjection.unknownAction(action) {
+                throw APIError(.badRequest, "action \"\(action.prefix(80))\" is not an audit action. \(known)")
             }
             filter.action = action
         }

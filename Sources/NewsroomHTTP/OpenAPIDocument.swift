@@ -1,3 +1,5 @@
+import NewsroomProjections
+
 /// The API's description, served at /openapi.json. A test checks that every route is in it.
 enum OpenAPIDocument {
     static var paths: [String: [String: Any]] { [
@@ -29,7 +31,7 @@ enum OpenAPIDocument {
             "parameters": [
                 ["name": "article", "in": "query", "schema": ["type": "string"], "description": "article id, or any slug it was published under"],
                 ["name": "actor", "in": "query", "schema": ["type": "string"], "description": "staff login"],
-                ["name": "action", "in": "query", "schema": ["type": "string"], "description": "e.g. published, corrected, staff-added, token-issued"],
+                ["name": "action", "in": "query", "schema": ["type": "string", "enum": EditorialAuditProjection.actions], "description": "What was done"],
                 ["name": "since", "in": "query", "schema": ["type": "string", "format": "date-time"]],
                 ["name": "until", "in": "query", "schema": ["type": "string", "format": "date-time"]],
                 ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 1000, "default": 100]],

@@ -15,6 +15,19 @@ public struct EditorialAuditProjection: Projection {
     public let publicTables = ["entries"]
     public init() {}
 
+    /// Every action an entry can have: the articles' and those of the staff and token streams.
+    public static let actions = ArticleEvent.actions + [staffAdded, staffRole, staffRemoved, tokenIssued, tokenRevoked]
+    static let (staffAdded, staffRole, staffRemoved) = ("staff-added", "staff-role", "staff-removed")
+    static let (tokenIssued, tokenRevoked) = ("token-issued", "token-revoked")
+
+    /// nil for a known action; otherwise what to tell whoever asked for it (after "… is not an
+    /// audit action."): the actions there are, and the one that starts with what was typed.
+    public static func unknownAction(_ action: String) -> String? {
+        guard !actions.contains(action) else { return nil }
+        let meant = action.count >= 3 ? actions.first { $0.hasPrefix(action.lowercased()) } : nil
+        return (meant.map { "Did you mean \($0)? " } ?? "") + "Actions: \(actions.joined(separator: ", "))."
+    }
+
     public func createTables(in schema: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await ArticleStates(schema: schema).createTable(on: connection, logger: logger)
         for sql in [
@@ -72,16 +85,16 @@ public struct EditorialAuditProjection: Projection {
             } else if events[index].streamID.rawValue == "staff" {
                 let event = try StaffEvent.decode(typeName: events[index].type, schemaVersion: events[index].schemaVersion, payload: events[index].payload)
                 switch event {
-                case .memberAdded(let login, let name, let role): action = "staff-added"; summary = "added \(name) (\(login)) as \(role.rawValue)"
-                case .roleChanged(let login, let role): action = "staff-role"; summary = "made \(login) \(role.rawValue)"
-                case .memberRemoved(let login): action = "staff-removed"; summary = "removed \(login) from the staff"
+                case .memberAdded(let login, let name, let role): action = Self.staffAdded; summary = "added \(name) (\(login)) as \(role.rawValue)"
+                case .roleChanged(let login, let role): action = Self.staffRole; summary = "made \(login) \(role.rawValue)"
+                case .memberRemoved(let login): action = Self.staffRemoved; summary = "removed \(login) from the staff"
                 }
             } else if events[index].streamID.rawValue == "access-tokens" {
                 switch try AccessTokenEvent.decode(typeName: events[index].type, schemaVersion: events[index].schemaVersion, payload: events[index].payload) {
                 case .issued(let id, let holder, let label, _):
-                    action = "token-issued"; summary = "issued audit token \(id.lowercasedText) to \(holder)"; details.field("label", label)
+                    action = Self.tokenIssued; summary = "issued audit token \(id.lowercasedText) to \(holder)"; details.field("label", label)
                 case .revoked(let id):
-                    action = "token-revoked"; summary = "revoked audit token \(id.lowercasedText)"
+                    action = Self.tokenRevoked; summary = "revoked audit token \(id.lowercasedText)"
                 }
             } else {
                 return

@@ -316,6 +316,12 @@ struct LifecycleCLITests {
         let all = try await desk.cli.run(["audit", "--action", "drafted", "--limit", "3", "--json"], as: desk.chief)
         #expect((all.json as? [[String: Any]])?.map { $0["headline"] as? String ?? "" } == ["Satu", "Dua", "Tiga"], "\(all.stdout)")
         #expect(all.stderr.isEmpty, "\(all.stderr)")
+        // A typo of an action answered "no audit entries match", which reads as "nobody did that".
+        let typo = try await desk.cli.run(["audit", "--action", "draft"], as: desk.chief)
+        #expect(typo.status == 64, "\(typo.stderr)")
+        #expect(typo.stderr.contains("--action draft is not an audit action. Did you mean drafted? Actions: drafted, edited, "), "\(typo.stderr)")
+        let staff = try await desk.cli.run(["audit", "--action", "staff-added", "--json"], as: desk.chief)
+        #expect(staff.status == 0 && (staff.json as? [[String: Any]])?.isEmpty == false, "\(staff.stdout)\(staff.stderr)")
     }
 
     @Test("no database reachable: exit 69 with what to do")

@@ -46,6 +46,12 @@ struct PayloadJSONTests {
         ]
     }()
 
+    @Test("the list of audit actions names every event's action once")
+    func everyAction() {
+        #expect(Set(Self.everyArticleEvent.map(\.action)) == Set(ArticleEvent.actions))
+        #expect(Set(ArticleEvent.actions).count == ArticleEvent.actions.count)
+    }
+
     /// The value each event's payload is written from; nil for the events without one ("{}").
     static func payload(of event: ArticleEvent) -> (any Encodable)? {
         switch event {

@@ -97,6 +97,11 @@ struct AuditAndMetricsTests {
                 }
             }
             try await client.execute(uri: "/audit?article=never-published", method: .get, headers: auth) { #expect($0.status == .notFound) }
+            // A typo of an action matched nothing, which read as "nobody did that".
+            try await client.execute(uri: "/audit?action=publish", method: .get, headers: auth) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains(#"action \"publish\" is not an audit action. Did you mean published? Actions: drafted, edited"#), "\(String(buffer: response.body))")
+            }
         }
 
         // Revoked: refused, and with no other token the endpoint is off again.

@@ -51,7 +51,7 @@ struct AuditQuery: AsyncParsableCommand {
 
     @Option(help: "An article id or slug.") var article: String?
     @Option(help: "A login.") var actor: String?
-    @Option(help: "An action: drafted, edited, byline, image, caption, assign-editor, submitted, approved, published, corrected, unpublished, ...") var action: String?
+    @Option(help: ArgumentHelp("An action: \(EditorialAuditProjection.actions.joined(separator: ", ")).", valueName: "action")) var action: String?
     @OptionGroup var period: PeriodOptions
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
     @Option(help: "Show the latest this many matching entries (1 or more), oldest first.") var limit = 1000
@@ -60,6 +60,10 @@ struct AuditQuery: AsyncParsableCommand {
     func validate() throws {
         // 0 answered "no audit entries match", as if the trail were empty.
         guard limit >= 1 else { throw ValidationError("--limit must be 1 or more, not \(limit); leave it out for the latest 1000 matching entries.") }
+        // A typo ("publish") matched nothing and read as "nobody did that".
+        if let action, let known = EditorialAuditProjection.unknownAction(action) {
+            throw ValidationError("--action \(action) is not an audit action. \(known)")
+        }
     }
 
     func run() async throws {
