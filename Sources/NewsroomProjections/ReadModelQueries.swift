@@ -84,9 +84,15 @@ public struct ReadModels: Sendable {
         return filter.latest ? entries.reversed() : entries
     }
 
+    /// A report's cell: instants stay instants, for the caller to show in the reader's zone.
+    public enum ReportValue: Sendable, Equatable {
+        case text(String)
+        case instant(Date)
+    }
+
     /// Ready-made reports: time from draft to first publication, corrections per editor, and
     /// articles published without a reporter byline.
-    public func report(_ name: String, since: Date?, until: Date?) async throws -> (columns: [String], rows: [[String]]) {
+    public func report(_ name: String, since: Date?, until: Date?) async throws -> (columns: [String], rows: [[ReportValue]]) {
         switch name {
         case "time-to-publish":
             let rows = try await client.query("""
@@ -99,9 +105,9 @@ public struct ReadModels: Sendable {
                   AND (\(since)::timestamptz IS NULL OR p.recorded_at >= \(since)) AND (\(until)::timestamptz IS NULL OR p.recorded_at <= \(until))
                 ORDER BY p.recorded_at
                 """, logger: logger)
-            var out: [[String]] = []
+            var out: [[ReportValue]] = []
             for try await (id, headline, drafted, published, seconds) in rows.decode((String, String, Date, Date, Double).self) {
-                out.append([id, headline, ISO8601DateFormatter().string(from: drafted), ISO8601DateFormatter().string(from: published), String(format: "%.0f", seconds)])
+                out.append([.text(id), .text(headline), .instant(drafted), .instant(published), .text(String(format: "%.0f", seconds))])
             }
             return (["article", "headline", "drafted_at", "published_at", "seconds_to_publish"], out)
         case "corrections":
@@ -110,8 +116,8 @@ public struct ReadModels: Sendable {
                   AND (\(since)::timestamptz IS NULL OR recorded_at >= \(since)) AND (\(until)::timestamptz IS NULL OR recorded_at <= \(until))
                 GROUP BY actor ORDER BY 2 DESC, 1
                 """, logger: logger)
-            var out: [[String]] = []
-            for try await (actor, corrections, articles) in rows.decode((String, Int64, Int64).self) { out.append([actor, String(corrections), String(articles)]) }
+            var out: [[ReportValue]] = []
+            for try await (actor, corrections, articles) in rows.decode((String, Int64, Int64).self) { out.append([.text(actor), .text(String(corrections)), .text(String(articles))]) }
             return (["editor", "corrections", "articles"], out)
         case "no-byline":
             let rows = try await client.query("""
@@ -120,9 +126,9 @@ public struct ReadModels: Sendable {
                   AND (\(since)::timestamptz IS NULL OR recorded_at >= \(since)) AND (\(until)::timestamptz IS NULL OR recorded_at <= \(until))
                 ORDER BY recorded_at
                 """, logger: logger)
-            var out: [[String]] = []
+            var out: [[ReportValue]] = []
             for try await (id, headline, at, actor, source) in rows.decode((String, String, Date, String, String).self) {
-                out.append([id, headline, ISO8601DateFormatter().string(from: at), actor, source])
+                out.append([.text(id), .text(headline), .instant(at), .text(actor), .text(source)])
             }
             return (["article", "headline", "published_at", "published_by", "wire_source"], out)
         default:

@@ -290,6 +290,16 @@ struct LifecycleCLITests {
         let report = try await cli.run(["audit", "report", "no-byline", "--format", "csv"])
         #expect(report.stdout.contains(id))
         #expect(report.stdout.contains("Antara"))
+        // Reports show their times as `audit` does: the table in --timezone, JSON in UTC instants.
+        let published = try #require((audit.json as? [[String: Any]])?.last?["time"] as? String)
+        let instant = try #require(Instant.parse(published))
+        let inJakarta = try await cli.run(["audit", "report", "time-to-publish", "--timezone", "Asia/Jakarta"])
+        #expect(inJakarta.stdout.contains("published_at (Asia/Jakarta)"), "\(inJakarta.stdout)")
+        #expect(inJakarta.stdout.contains(Self.wallClock(instant, "Asia/Jakarta")), "\(inJakarta.stdout)")
+        let inUTC = try await cli.run(["audit", "report", "time-to-publish", "--timezone", "UTC"])
+        #expect(inUTC.stdout.contains(Self.wallClock(instant, "UTC")), "\(inUTC.stdout)")
+        let reportJSON = try await cli.run(["audit", "report", "time-to-publish", "--json"])
+        #expect((reportJSON.json as? [[String: Any]])?.first { $0["article"] as? String == id }?["published_at"] as? String == published, "\(reportJSON.stdout)")
         // A headline a spreadsheet would run as a formula reaches CSV as text; JSON keeps it exactly.
         let formula = "=HYPERLINK(\"https://example.com/x\",\"Klik\")"
         let trap = try await desk.draft(formula, body: "Isi")
@@ -300,6 +310,14 @@ struct LifecycleCLITests {
         #expect((trapJSON.json as? [[String: Any]])?.first?["headline"] as? String == formula)
         let status = try await cli.run(["projections", "status", "--json"])
         #expect((status.json as? [[String: Any]])?.allSatisfy { $0["lagEvents"] as? Int == 0 } == true)
+    }
+
+    static func wallClock(_ instant: Date, _ zone: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: zone)
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: instant)
     }
 
     @Test("audit shows the latest matching entries, oldest first, and says when older ones were left out")

@@ -114,12 +114,28 @@ struct AuditReport: AsyncParsableCommand {
         try await guarded(json: connection.json || format == .json) {
             let (since, until) = try period.period()
             let name = self.name
-            let (header, rows) = try await withReadModels(connection) { _, models in try await models.report(name, since: since, until: until) }
+            let (header, values) = try await withReadModels(connection) { _, models in try await models.report(name, since: since, until: until) }
+            // As in `audit`: the table in the desk's zone, JSON and CSV in UTC instants.
+            let clock = period.wallClock()
+            let utc = values.map { $0.map { $0.shown(Instant.format) } }
             switch connection.json ? .json : format {
-            case .json: printJSON(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
-            case .csv: printText(csv(header, rows))
-            case .table: printText(rows.isEmpty ? "nothing to report" : table(header, rows))
+            case .json: printJSON(utc.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
+            case .csv: printText(csv(header, utc))
+            case .table:
+                let zoned = header.indices.map { values.first?[$0].isInstant == true ? "\(header[$0]) (\(period.timezone))" : header[$0] }
+                printText(values.isEmpty ? "nothing to report" : table(zoned, values.map { $0.map { $0.shown(clock) } }))
             }
         }
     }
+}
+
+extension ReadModels.ReportValue {
+    func shown(_ instant: (Date) -> String) -> String {
+        switch self {
+        case .text(let text): text
+        case .instant(let at): instant(at)
+        }
+    }
+
+    var isInstant: Bool { if case .instant = self { true } else { false } }
 }
