@@ -150,7 +150,10 @@ public struct LocalCluster: Sendable {
         if !FileManager.default.isWritableFile(atPath: existing.path) {
             return "The local database's data folder cannot be made in \(existing.path): you (\(currentUserName())) may not write there. \(fix)"
         }
-        let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) } ?? "\(error)"
+        // corelibs-foundation keeps the POSIX cause as a Swift error, which `as? NSError` misses.
+        let underlying = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+        let reason = underlying.map { $0.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32($0.code))) : $0.localizedDescription }
+            ?? (error as NSError).localizedDescription
         return "The local database's data folder \(directory.path) cannot be made: \(reason). \(fix)"
     }
 

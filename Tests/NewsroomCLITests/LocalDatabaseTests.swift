@@ -58,6 +58,12 @@ struct LocalDatabaseTests {
             #expect(refused.stderr.contains("\(file.path) is a file, not a folder. Pick another folder with --data-dir"), "\(refused.stderr)")
             #expect(!refused.stderr.contains("NSCocoaErrorDomain"))
         }
+        // A folder in /proc: root may write there by its mode, yet nothing can be made in it.
+        let proc = "/proc/newsroom-\(UUID().uuidString.prefix(8))"
+        let refused = try await CLIRunner.spawn(CLIRunner.executable.path, ["db", "start"], environment: try await CLIRunner.executableEnvironment(dataDirectory: proc))
+        #expect(refused.status == 69, "\(refused.stderr)")
+        #expect(refused.stderr.contains(getuid() == 0 ? "\(proc) cannot be made: No such file or directory. Pick another folder" : "cannot be made in /proc: you"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("NSCocoaErrorDomain") && !refused.stderr.contains("UserInfo"), "\(refused.stderr)")
     }
 }
 
