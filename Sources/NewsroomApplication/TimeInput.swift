@@ -47,13 +47,4 @@ public enum TimeInput {
         let day = dateAlone ? ", a day as 2026-11-28 (from its start)," : ""
         throw Invalid(description: "\"\(text)\" is not a time. Write 2026-11-28T09:00:00+07:00, or 2026-11-28 09:00\(day) with --timezone Asia/Jakarta.")
     }
-
-    /// An instant shown in its zone: "2026-11-28 09:00 WIB (Asia/Jakarta)".
-    public static func display(_ value: ZonedInstant) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: value.timeZone) ?? .gmt
-        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
-        return "\(formatter.string(from: value.instant)) (\(value.timeZone))"
-    }
 }

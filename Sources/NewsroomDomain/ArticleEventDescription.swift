@@ -52,9 +52,9 @@ extension ArticleEvent {
         case .approved:
             return "approved"
         case .publicationScheduled(let e):
-            return "scheduled publication for \(Instant.format(e.at.instant)) (\(e.at.timeZone))" + (e.embargoUntil.map { ", embargoed until \(Instant.format($0.instant)) (\($0.timeZone))" } ?? "")
+            return "scheduled publication for \(e.at.shown)" + (e.embargoUntil.map { ", embargoed until \($0.shown)" } ?? "")
         case .published(let e):
-            return "published" + (e.embargoUntil.map { " under embargo until \(Instant.format($0.instant)) (\($0.timeZone))" } ?? "")
+            return "published" + (e.embargoUntil.map { " under embargo until \($0.shown)" } ?? "")
         case .corrected(let e):
             let fields = e.changes.changedFieldNames
             return "corrected\(fields.isEmpty ? "" : " " + fields.joined(separator: ", ")): \(e.note)"

@@ -64,6 +64,16 @@ public struct ZonedInstant: Hashable, Sendable, Codable {
         self.instant = instant
         self.timeZone = timeZone
     }
+
+    /// As a clock in its zone showed it: "2027-01-01 09:00 GMT+7 (Asia/Jakarta)". Arithmetic, not
+    /// a DateFormatter: a rebuild's audit summaries call it once per scheduled publication.
+    public var shown: String {
+        let offset = TimeZone(identifier: timeZone)?.secondsFromGMT(for: instant) ?? 0
+        let local = Instant.format(instant.addingTimeInterval(TimeInterval(offset)))
+        let (hours, minutes) = (abs(offset) / 3600, abs(offset) / 60 % 60)
+        let gmt = offset == 0 ? "GMT" : "GMT\(offset < 0 ? "-" : "+")\(hours)" + (minutes == 0 ? "" : ":" + Instant.pad(minutes, 2))
+        return "\(local.prefix(10)) \(local.dropFirst(11).prefix(5)) \(gmt) (\(timeZone))"
+    }
 }
 
 /// The editable text fields. nil means "leave as it is".

@@ -9,7 +9,9 @@ import PostgresNIO
 /// article had a reporter byline, for the "published without a reporter" report.
 public struct EditorialAuditProjection: Projection {
     public let name = "audit"
-    public let version = 1
+    /// 2: a scheduled publication's or an embargo's time reads as the desk's clock in its zone
+    /// ("2027-01-01 09:00 GMT+7 (Asia/Jakarta)"), not a UTC instant beside the zone's name.
+    public let version = 2
     /// Shows no body (its states drop it).
     public let foldsOnlyLatestBodies = true
     public let publicTables = ["entries"]

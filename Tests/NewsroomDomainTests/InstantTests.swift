@@ -31,4 +31,19 @@ struct InstantTests {
             #expect(Instant.parse(bad) == nil, "\(bad)")
         }
     }
+
+    @Test("a zoned instant reads as the clock in its zone showed it, and so do the scheduled and embargoed summaries")
+    func zonedClock() throws {
+        let at = try #require(Instant.parse("2027-01-01T02:00:00.000Z"))
+        #expect(ZonedInstant(instant: at, timeZone: "Asia/Jakarta").shown == "2027-01-01 09:00 GMT+7 (Asia/Jakarta)")
+        #expect(ZonedInstant(instant: at, timeZone: "Asia/Kolkata").shown == "2027-01-01 07:30 GMT+5:30 (Asia/Kolkata)")
+        #expect(ZonedInstant(instant: at, timeZone: "America/New_York").shown == "2026-12-31 21:00 GMT-5 (America/New_York)")
+        #expect(ZonedInstant(instant: at, timeZone: "UTC").shown == "2027-01-01 02:00 GMT (UTC)")
+        let summer = try #require(Instant.parse("2027-07-01T02:00:00.000Z"))
+        #expect(ZonedInstant(instant: summer, timeZone: "America/New_York").shown == "2027-06-30 22:00 GMT-4 (America/New_York)")
+        let embargo = ZonedInstant(instant: at.addingTimeInterval(-3600), timeZone: "Asia/Jakarta")
+        let scheduled = ArticleEvent.publicationScheduled(.init(at: ZonedInstant(instant: at, timeZone: "Asia/Jakarta"), embargoUntil: embargo))
+        #expect(scheduled.summary == "scheduled publication for 2027-01-01 09:00 GMT+7 (Asia/Jakarta), embargoed until 2027-01-01 08:00 GMT+7 (Asia/Jakarta)")
+        #expect(ArticleEvent.published(.init(at: at, embargoUntil: embargo)).summary == "published under embargo until 2027-01-01 08:00 GMT+7 (Asia/Jakarta)")
+    }
 }

@@ -26,7 +26,7 @@ struct ArticleHistory: AsyncParsableCommand {
                 return
             }
             for entry in entries {
-                let when = TimeInput.display(ZonedInstant(instant: entry.recordedAt, timeZone: timezone))
+                let when = ZonedInstant(instant: entry.recordedAt, timeZone: timezone).shown
                 printText(String(format: "%3d  ", entry.version) + "\(when)  \(entry.actor.padding(toLength: 16, withPad: " ", startingAt: 0)) \(entry.event.summary)")
             }
         }

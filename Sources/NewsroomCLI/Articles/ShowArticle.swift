@@ -57,7 +57,7 @@ struct ShowArticle: AsyncParsableCommand {
                 } catch var missing as ArticleNotFound where missing.asOf != nil {
                     // Named as the person named it, at the time on their clock, not as a UTC instant.
                     missing.reference = reference
-                    missing.asOfText = instant.map { TimeInput.display(ZonedInstant(instant: $0, timeZone: zone)) }
+                    missing.asOfText = instant.map { ZonedInstant(instant: $0, timeZone: zone).shown }
                     throw missing
                 }
             }
@@ -80,7 +80,7 @@ struct ShowArticle: AsyncParsableCommand {
 /// The article as text for a terminal.
 enum ArticleText {
     static func render(_ a: Article, id: ArticleID, version: Int, zone: String, asOf: Date?) -> String {
-        func time(_ date: Date?) -> String { date.map { TimeInput.display(ZonedInstant(instant: $0, timeZone: zone)) } ?? "—" }
+        func time(_ date: Date?) -> String { date.map { ZonedInstant(instant: $0, timeZone: zone).shown } ?? "—" }
         var lines: [String] = []
         if let asOf { lines.append("(as of \(time(asOf)))") }
         lines.append(a.headline)
@@ -93,8 +93,8 @@ enum ArticleText {
         lines.append("author     \(a.author ?? "—")    editor \(a.editor ?? "none assigned")")
         lines.append("dateline   \(a.dateline.isEmpty ? "—" : a.dateline)    language \(a.language)    section \(a.section.isEmpty ? "—" : a.section)")
         if !a.tags.isEmpty { lines.append("tags       \(a.tags.joined(separator: ", "))") }
-        if let schedule = a.schedule { lines.append("scheduled  \(TimeInput.display(schedule))") }
-        if let embargo = a.embargoUntil { lines.append("embargo    until \(TimeInput.display(embargo))") }
+        if let schedule = a.schedule { lines.append("scheduled  \(schedule.shown)") }
+        if let embargo = a.embargoUntil { lines.append("embargo    until \(embargo.shown)") }
         if a.firstPublishedAt != nil { lines.append("published  \(time(a.firstPublishedAt)), updated \(time(a.lastUpdatedAt))") }
         if let reason = a.unpublishReason { lines.append("taken down \(reason)") }
         if let note = a.reviewNote, a.status == .changesRequested { lines.append("desk note  \(note)") }
