@@ -46,6 +46,19 @@ struct LifecycleCLITests {
         #expect(again.object["slug"] as? String == "\(slug)-2")
         let refused = try await desk.cli.run(["import", "tempo", file], as: desk.reporter)
         #expect(refused.status == 77)
+        // An editor who is not the page's may not approve it: refused before anything is written,
+        // where it used to leave a submitted copy behind on each try.
+        let drafts = { try await desk.cli.run(["list", "--json"], as: desk.chief).stdout.components(separatedBy: "Putin Siap Penuhi").count }
+        let before = try await drafts()
+        let other = try await desk.cli.run(["import", "tempo", file], as: desk.otherEditor)
+        #expect(other.status == 77, "\(other.stderr)")
+        #expect(other.stderr.contains("Importing this page would stop at `approve`: Only its assigned editor \(desk.editor) or a chief editor can approve"), "\(other.stderr)")
+        #expect(other.stderr.contains("Nothing was imported. Run it as the page's editor or a chief editor, or add --draft-only"), "\(other.stderr)")
+        #expect(refused.stderr.contains("Nothing was imported."), "\(refused.stderr)")
+        #expect(try await drafts() == before)
+        let draftOnly = try await desk.cli.run(["import", "tempo", file, "--draft-only", "--json"], as: desk.otherEditor)
+        #expect(draftOnly.status == 0 && draftOnly.object["published"] as? Bool == false, "\(draftOnly.stderr)")
+        #expect(try await drafts() == before + 1)
     }
 
     @Test("the desk flow by hand, with every refusal a newsroom expects")
