@@ -80,6 +80,11 @@ public enum StaffDecider: Decider {
             guard let existing = state.members[login] else {
                 throw RuleViolation(.notFound, "\(login) is not on the staff. Add them with `newsroom staff add \(login) --role \(role.rawValue)`.")
             }
+            if existing.role == .chief, role != .chief, actor.role != .administrator,
+               !state.members.values.contains(where: { $0.role == .chief && $0.login != login }) {
+                // Without a chief only the administrator could change staff or hand out others' tokens.
+                throw RuleViolation(.notAllowed, "\(login) is the only chief editor; with none left, only the administrator could change staff. Make someone else chief first (`newsroom staff role LOGIN chief`).")
+            }
             return existing.role == role ? [] : [.roleChanged(login: login, role: role)]
         case .remove(let login):
             guard state.members[login] != nil else {

@@ -287,6 +287,20 @@ struct DeskTests {
 
 @Suite("Staff")
 struct StaffTests {
+    @Test("the only chief editor cannot step down (the administrator can move them); with a second chief they can")
+    func lastChief() throws {
+        let chief = Actor(login: "chief", role: .chief)
+        var roster = Roster(members: ["chief": StaffMember(login: "chief", displayName: "Chief", role: .chief),
+                                      "sari": StaffMember(login: "sari", displayName: "Sari", role: .editor)])
+        #expect(throws: RuleViolation(.notAllowed, "chief is the only chief editor; with none left, only the administrator could change staff. Make someone else chief first (`newsroom staff role LOGIN chief`).")) {
+            try StaffDecider.decide(.changeRole(login: "chief", role: .reporter), state: roster, context: chief)
+        }
+        #expect(try StaffDecider.decide(.changeRole(login: "chief", role: .editor), state: roster, context: Actor(login: "root", role: .administrator)) == [.roleChanged(login: "chief", role: .editor)])
+        #expect(try StaffDecider.decide(.changeRole(login: "sari", role: .reporter), state: roster, context: chief) == [.roleChanged(login: "sari", role: .reporter)])
+        roster = StaffDecider.evolve(roster, .roleChanged(login: "sari", role: .chief))
+        #expect(try StaffDecider.decide(.changeRole(login: "chief", role: .editor), state: roster, context: chief) == [.roleChanged(login: "chief", role: .editor)])
+    }
+
     @Test("only a chief or the administrator changes staff; logins are safe role names")
     func staffRules() throws {
         let add = StaffCommand.add(login: "yudono", displayName: "Yudono", role: .editor)
