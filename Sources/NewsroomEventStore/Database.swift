@@ -132,7 +132,7 @@ public struct Database: Sendable {
                 }
                 throw EventStoreError(.databaseUnavailable, "Cannot connect to \(settings.displayName): \(message)")
             }
-            throw EventStoreError(.databaseUnavailable, "Cannot connect to PostgreSQL at \(settings.displayName) (\(error.code)\(error.underlying.map { ": \($0)" } ?? "")). Is it running? For the local database run `newsroom db start`; otherwise check DATABASE_URL / PGHOST / PGPORT.")
+            throw EventStoreError(.databaseUnavailable, "Cannot connect to PostgreSQL at \(settings.displayName): \(Self.failureReason(error)). Is it running? For the local database run `newsroom db start`; otherwise check DATABASE_URL / PGHOST / PGPORT.")
         } catch {
             throw EventStoreError(.databaseUnavailable, "Cannot connect to PostgreSQL at \(settings.displayName): \(error). Is it running? For the local database run `newsroom db start`; otherwise check DATABASE_URL / PGHOST / PGPORT.")
         }
@@ -140,6 +140,17 @@ public struct Database: Sendable {
 }
 
 extension Database {
+    /// Why a connection failed, in the system's words ("Connection refused"): NIO's errors spell
+    /// out their whole structure ("SingleConnectionFailure(target: [IPv4]127.0.0.1/...").
+    static func failureReason(_ error: PSQLError) -> String {
+        let text = error.underlying.map { String(describing: $0) } ?? "\(error.code)"
+        if let match = text.range(of: #"errno: [0-9]+"#, options: .regularExpression), let code = Int32(text[match].dropFirst("errno: ".count)) {
+            return String(cString: strerror(code))
+        }
+        if text.contains("UnknownHost") { return "its host name does not resolve" }
+        return text
+    }
+
     /// "PostgreSQL 15.18" and the role we are connected as, for status displays.
     public func serverVersion() async throws -> String {
         try await withClient { client in

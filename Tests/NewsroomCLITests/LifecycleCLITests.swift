@@ -361,6 +361,13 @@ struct LifecycleCLITests {
         let out = try await cli.run(["show", "anything"], environment: ["PGHOST": "127.0.0.1", "PGPORT": "1"])
         #expect(out.status == 69)
         #expect(out.stderr.contains("Is it running?"))
+        // The system's reason, not NIO's error structure.
+        #expect(out.stderr.contains(": Connection refused. Is it running?"), "\(out.stderr)")
+        #expect(!out.stderr.contains("SingleConnectionFailure"), "\(out.stderr)")
+        let socket = try await cli.run(["show", "anything"], environment: ["PGHOST": "/nonexistent-socket-folder", "PGPORT": "5432"])
+        #expect(socket.status == 69 && socket.stderr.contains(": No such file or directory. Is it running?"), "\(socket.stderr)")
+        let host = try await cli.run(["show", "anything"], environment: ["PGHOST": "no-such-host.invalid", "PGPORT": "5432"])
+        #expect(host.status == 69 && host.stderr.contains(": its host name does not resolve. Is it running?"), "\(host.stderr)")
     }
 
     @Test("a reporter running administration is told who may (exit 77), not 'unexpected error: PSQLError' (exit 70)")
