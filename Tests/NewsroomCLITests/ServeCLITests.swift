@@ -13,7 +13,7 @@ struct ServeCLITests {
     func serveWithProjector() async throws {
         let desk = try await Newsdesk.make()
         let port = try Self.freePort()
-        let (server, log) = try Self.start(["serve", "--with-projector", "--port", String(port)], desk)
+        let (server, log) = try Self.start(["serve", "--with-projector", "--port", String(port), "--idle-timeout", "1"], desk)
         defer { if server.isRunning { server.terminate() } }
 
         #expect(try await Self.waitFor(port: port, path: "/healthz", status: 200), "the server did not answer /healthz: \(Self.text(log))")
@@ -26,6 +26,14 @@ struct ServeCLITests {
         }
         // Nobody ran `projections run`: the server's own follower brings the article to the site.
         #expect(try await Self.waitFor(port: port, path: "/articles/gempa-maroko", status: 200), "not served: \(Self.text(log))")
+        // A connection that sends nothing is closed after --idle-timeout, not kept for ever.
+        let idle = try await CLIRunner.spawn("/usr/bin/env", ["python3", "-c", """
+            import socket, time
+            s = socket.create_connection(("127.0.0.1", \(port))); s.settimeout(15); start = time.time()
+            print(len(s.recv(1)), round(time.time() - start, 1))
+            """], environment: ProcessInfo.processInfo.environment)
+        let closed = idle.stdout.split(separator: " ")
+        #expect(closed.first == "0" && (Double(closed.last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99) < 5, "\(idle.stdout) \(idle.stderr)")
 
         #expect(try await Self.stop(server), "SIGTERM did not end the server with exit 0 within 20 s: \(Self.text(log))")
         let output = Self.text(log)

@@ -20,6 +20,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Also follow the log and keep the read models current (as --user).") var withProjector = false
     @Option(help: "Milliseconds an article served from memory may go before the server asks whether the published read model moved (a change shows at most this much later); 0 reads every request from the database.")
     var articleCacheMs = 10
+    @Option(help: "Seconds a connection may send nothing before the server closes it.") var idleTimeout = 60
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -28,6 +29,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...60_000).contains(articleCacheMs) else {
             throw ValidationError("--article-cache-ms must be from 0 (no cache) to 60000, not \(articleCacheMs).")
+        }
+        guard (1...3600).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be from 1 to 3600 seconds, not \(idleTimeout).")
         }
     }
 
@@ -40,7 +44,8 @@ struct Serve: AsyncParsableCommand {
             logger.info("starting", metadata: ["address": "\(host):\(port)", "role": "\(apiUser)", "projector": "\(withProjector)"])
             try await ReadAPIServer.run(api: database.settings.with(user: apiUser, password: nonEmptyEnv("NEWSROOM_API_PASSWORD")),
                                         projector: withProjector ? database.settings : nil, host: host, port: port,
-                                        articleCache: articleCacheMs > 0 ? .milliseconds(articleCacheMs) : nil, logger: logger, logOutput: output)
+                                        articleCache: articleCacheMs > 0 ? .milliseconds(articleCacheMs) : nil, logger: logger,
+                                        idleTimeout: .seconds(idleTimeout), logOutput: output)
         }
     }
 }
