@@ -390,6 +390,7 @@ struct LifecycleCLITests {
             (["serve", "--article-cache-ms", "70000"], "--article-cache-ms must be from 0 (no cache) to 60000, not 70000"),
             (["serve", "--article-cache-ms", "soon"], "article-cache-ms"),
             (["serve", "--idle-timeout", "0"], "--idle-timeout must be from 1 to 3600 seconds, not 0."),
+            (["history", "anything", "--timezone", "Mars/Olympus"], "\"Mars/Olympus\" is not an IANA time zone."),
             (["replay", "published", "--until", "2026-12-01", "--into", "then", "--wait", "7200"], "--wait must be from 0 to 3600 seconds, not 7200."),
             // A name of lowercase letters that PostgreSQL keeps for itself is told apart from a malformed one.
             (["replay", "published", "--until", "2026-12-01", "--into", "public"], "--into public: use 1 to 50 lowercase letters, digits and _, starting with a letter, and not public"),

@@ -12,6 +12,11 @@ struct ArticleHistory: AsyncParsableCommand {
     @Option(help: ArgumentHelp("IANA time zone for display.", valueName: "zone")) var timezone = "Asia/Jakarta"
     @OptionGroup var connection: ConnectionOptions
 
+    func validate() throws {
+        // An unknown zone printed every time as GMT under the name that was typed.
+        do { _ = try TimeInput.zone(timezone) } catch { throw ValidationError("\(error)") }
+    }
+
     func run() async throws {
         try await guarded(json: connection.json) {
             let entries = try await withNewsroom(connection) { newsroom in
