@@ -351,6 +351,14 @@ struct LifecycleCLITests {
         let typo = try await desk.cli.run(["audit", "--action", "draft"], as: desk.chief)
         #expect(typo.status == 64, "\(typo.stderr)")
         #expect(typo.stderr.contains("--action draft is not an audit action. Did you mean drafted? Actions: drafted, edited, "), "\(typo.stderr)")
+        // A mistyped login: no entries, and a word that it is not on the staff; the desk queue says the same.
+        let nobody = try await desk.cli.run(["audit", "--actor", "yudono"], as: desk.chief)
+        #expect(nobody.status == 0 && nobody.stdout.contains("no audit entries match"), "\(nobody.stdout)")
+        #expect(nobody.stderr.contains("newsroom: note: yudono is not on the staff now"), "\(nobody.stderr)")
+        let queue = try await desk.cli.run(["list", "--editor", "yudono"], as: desk.chief)
+        #expect(queue.stdout.contains("the desk is clear: nothing waiting for yudono, who is not on the staff (editors: "), "\(queue.stdout)")
+        let reporter = try await desk.cli.run(["list", "--editor", desk.reporter], as: desk.chief)
+        #expect(reporter.stdout.contains("\(desk.reporter), who is a reporter, not an editor"), "\(reporter.stdout)")
         let staff = try await desk.cli.run(["audit", "--action", "staff-added", "--json"], as: desk.chief)
         #expect(staff.status == 0 && (staff.json as? [[String: Any]])?.isEmpty == false, "\(staff.stdout)\(staff.stderr)")
     }

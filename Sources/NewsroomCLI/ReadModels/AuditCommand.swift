@@ -71,10 +71,15 @@ struct AuditQuery: AsyncParsableCommand {
             let (since, until) = try period.period()
             let (article, actor, action, limit) = (self.article, self.actor, self.action, self.limit)
             // One entry more than asked for says whether older ones were left out.
-            var entries = try await withReadModels(connection) { newsroom, models in
+            var (entries, roster) = try await withReadModels(connection) { newsroom, models in
                 var id: UUID?
                 if let article { id = try await newsroom.resolve(article).uuid }
-                return try await models.audit(.init(articleID: id, actor: actor, action: action, since: since, until: until, limit: limit + 1, latest: true))
+                return (try await models.audit(.init(articleID: id, actor: actor, action: action, since: since, until: until, limit: limit + 1, latest: true)),
+                        actor == nil ? nil : try await newsroom.roster())
+            }
+            if entries.isEmpty, let actor, let roster, roster.role(of: actor) == nil {
+                // A mistyped login matches nothing too; say so rather than let it read as "did nothing".
+                StandardOutput.error(Data("newsroom: note: \(actor) is not on the staff now (`newsroom staff list` shows who is).\n".utf8))
             }
             if entries.count > limit {
                 entries.removeFirst(entries.count - limit)
