@@ -34,6 +34,15 @@ struct Newsdesk {
         return id
     }
 
+    /// Takes a draft through the desk to publication: wire source, editor, submit, approve, publish.
+    func publish(_ id: String) async throws {
+        for (arguments, user) in [(["byline", id, "--source", "Antara"], reporter), (["assign-editor", id, editor], editor),
+                                  (["submit", id], reporter), (["approve", id], editor), (["publish", id], editor)] {
+            let out = try await cli.run(arguments, as: user)
+            guard out.status == 0 else { throw TestSetupError(message: "\(arguments) failed: \(out.stderr)") }
+        }
+    }
+
     func show(_ article: String, as user: String? = nil) async throws -> [String: Any] {
         let out = try await cli.run(["show", article, "--json"], as: user ?? reporter)
         guard out.status == 0 else { throw TestSetupError(message: "show failed: \(out.stderr)") }

@@ -18,12 +18,7 @@ struct ServeCLITests {
 
         #expect(try await Self.waitFor(port: port, path: "/healthz", status: 200), "the server did not answer /healthz: \(Self.text(log))")
         #expect(try await Self.waitForBody(port: port, path: "/healthz", containing: #""follower":"running""#), "\(Self.text(log))")
-        let id = try await desk.draft("Gempa Maroko", body: "TEMPO.CO, Jakarta - Isi berita.")
-        for (arguments, user) in [(["byline", id, "--source", "Antara"], desk.reporter), (["assign-editor", id, desk.editor], desk.editor),
-                                  (["submit", id], desk.reporter), (["approve", id], desk.editor), (["publish", id], desk.editor)] {
-            let out = try await desk.cli.run(arguments, as: user)
-            #expect(out.status == 0, "\(arguments): \(out.stderr)")
-        }
+        try await desk.publish(try await desk.draft("Gempa Maroko", body: "TEMPO.CO, Jakarta - Isi berita."))
         // Nobody ran `projections run`: the server's own follower brings the article to the site.
         #expect(try await Self.waitFor(port: port, path: "/articles/gempa-maroko", status: 200), "not served: \(Self.text(log))")
         // A connection that sends nothing is closed after --idle-timeout, not kept for ever.
@@ -56,12 +51,7 @@ struct ServeCLITests {
         defer { if first.isRunning { first.terminate() } }
         #expect(try await Self.waitFor(firstLog, toContain: "following the log"), "\(Self.text(firstLog))")
         #expect(try await Self.waitForBody(port: port, path: "/healthz", containing: #""follower":"running""#))
-        let id = try await desk.draft("Banjir Jakarta", body: "TEMPO.CO, Jakarta - Isi berita.")
-        for (arguments, user) in [(["byline", id, "--source", "Antara"], desk.reporter), (["assign-editor", id, desk.editor], desk.editor),
-                                  (["submit", id], desk.reporter), (["approve", id], desk.editor), (["publish", id], desk.editor)] {
-            let out = try await desk.cli.run(arguments, as: user)
-            #expect(out.status == 0, "\(arguments): \(out.stderr)")
-        }
+        try await desk.publish(try await desk.draft("Banjir Jakarta", body: "TEMPO.CO, Jakarta - Isi berita."))
         #expect(try await Self.waitFor(port: port, path: "/articles/banjir-jakarta", status: 200), "not served: \(Self.text(firstLog))")
 
         let (second, secondLog) = try Self.start(["projections", "run"], desk)
